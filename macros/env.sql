@@ -1,0 +1,17 @@
+{#- The three settings that make a run: the same names in make, plain dbt and Dagster.
+    A `--vars` value wins over the environment variable, which wins over the default. -#}
+
+{% macro landing_dir() -%}
+    {{ return(var('landing_dir', env_var('AR_LANDING_DIR', 'sample/landing')).rstrip('/')) }}
+{%- endmacro %}
+
+{#- The as-of date set by the user, or none: int_reporting_dates then takes the latest date
+    present in the data. -#}
+{% macro configured_as_of_date() -%}
+    {%- set value = var('as_of_date', env_var('AR_AS_OF_DATE', '')) | string | trim -%}
+    {%- if value in ('', 'none', 'None') -%}{{ return(none) }}{%- endif -%}
+    {%- if not modules.re.match('^\\d{4}-\\d{2}-\\d{2}$', value) -%}
+        {{ exceptions.raise_compiler_error("AR_AS_OF_DATE / as_of_date must be YYYY-MM-DD, got '" ~ value ~ "'") }}
+    {%- endif -%}
+    {{ return(value) }}
+{%- endmacro %}

@@ -1,0 +1,74 @@
+{#- Reading a landing table: the one engine-specific step of staging.
+
+    read_landing(source_relation, column_names, is_required) returns a select of every contract
+    column as text (absent optional column = null), plus _source_file and _row_number (the line's
+    position in the file, 1 = first data row). An absent optional file gives an empty select;
+    an absent required file stops the run with a clear error. Another engine (Spark) needs only
+    its own `<adapter>__read_landing`. -#}
+
+{% macro read_landing(source_relation, column_names, is_required=false) -%}
+    {{ return(adapter.dispatch('read_landing', 'ar_warehouse')(source_relation, column_names, is_required)) }}
+{%- endmacro %}
+
+
+{% macro empty_landing_select(column_names) -%}
+    select
+        {%- for column_name in column_names %}
+        cast(null as {{ dbt.type_string() }}) as {{ column_name }},
+        {%- endfor %}
+        cast(null as {{ dbt.type_string() }}) as _source_file,
+        cast(null as {{ dbt.type_bigint() }}) as _row_number
+    where 1 = 0
+{%- endmacro %}
+
+
+{% macro landing_path(source_relation) -%}
+    {{ return(landing_dir() ~ '/' ~ source_relation.schema ~ '/' ~ source_relation.identifier) }}
+{%- endmacro %}
+
+
+{% macro duckdb__read_landing(source_relation, column_names, is_required) -%}
+    {%- if not execute -%}
+        {{ return(empty_landing_select(column_names)) }}
+    {%- endif -%}
+    {%- set stem = landing_path(source_relation) -%}
+    {%- set found = [] -%}
+    {%- for extension in ['csv', 'parquet'] -%}
+        {%- set listing = run_query("select file from glob('" ~ (stem ~ '.' ~ extension) | replace("'", "''") ~ "')") -%}
+        {%- for row in listing.rows -%}{%- do found.append(row[0]) -%}{%- endfor -%}
+    {%- endfor -%}
+    {%- if found | length == 0 -%}
+        {%- if is_required -%}
+            {{ exceptions.raise_compiler_error(
+                "Required landing file missing: " ~ stem ~ ".csv (or .parquet). "
+                ~ "Set AR_LANDING_DIR to the folder holding <system>/<table>.csv (now: " ~ landing_dir() ~ ").") }}
+        {%- endif -%}
+        {{ return(empty_landing_select(column_names)) }}
+    {%- endif -%}
+    {%- if found | length > 1 -%}
+        {{ exceptions.raise_compiler_error("Both a .csv and a .parquet file land for " ~ stem ~ "; keep one.") }}
+    {%- endif -%}
+    {%- set path = found[0] | replace("'", "''") -%}
+    {%- if path.endswith('.csv') -%}
+        {#- Every column as text: types are checked row by row in staging, so a bad value
+            quarantines one row instead of failing the whole file. -#}
+        {%- set reader = "read_csv('" ~ path ~ "', header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', null_padding = true)" -%}
+    {%- else -%}
+        {%- set reader = "read_parquet('" ~ path ~ "')" -%}
+    {%- endif -%}
+    {%- set present = [] -%}
+    {%- for row in run_query("describe select * from " ~ reader).rows -%}
+        {%- do present.append(row[0] | lower | trim) -%}
+    {%- endfor -%}
+    select
+        {%- for column_name in column_names %}
+        {%- if column_name in present %}
+        cast({{ adapter.quote(column_name) }} as varchar) as {{ column_name }},
+        {%- else %}
+        cast(null as varchar) as {{ column_name }},
+        {%- endif %}
+        {%- endfor %}
+        '{{ path }}' as _source_file,
+        row_number() over () as _row_number
+    from {{ reader }}
+{%- endmacro %}

@@ -1,0 +1,15 @@
+-- 取引先マスタ: the rows of accounting/customers that keep the landing contract.
+with base_customers as (
+    select * from {{ ref('base_accounting__customers') }}
+),
+
+valid as (
+    select
+        accounting_customer_code,
+        customer_name,
+        corporate_number
+    from base_customers
+    where rejection_reason is null
+)
+
+select * from valid

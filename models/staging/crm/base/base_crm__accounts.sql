@@ -1,0 +1,3 @@
+-- Every row of crm/accounts as read, typed, with the contract rule it breaks (null = valid).
+{{ config(materialized="table") }}
+{{ stage_landing(source('crm', 'accounts')) }}

@@ -1,0 +1,8 @@
+-- Every row of legal/events as read, typed, with the contract rule it breaks (null = valid).
+{{ config(materialized="table") }}
+{{ stage_landing(
+    source('legal', 'events'),
+    references=[
+        {'column': 'legal_case_id', 'to': ref('stg_legal__cases')},
+    ]
+) }}
