@@ -1,0 +1,7 @@
+{#- A composite key: no two rows share the same values of `columns`. -#}
+{% test unique_combination(model, columns) %}
+select {{ columns | join(', ') }}, count(*) as row_count
+from {{ model }}
+group by {{ columns | join(', ') }}
+having count(*) > 1
+{% endtest %}
