@@ -1,0 +1,124 @@
+-- The receivable ledger on its three time axes (kpis.md): every change to an invoice's open amount
+-- as one signed event, dated on its own axis. Incurrence (発生): invoices and credit notes on
+-- invoice_date; collection (回収): cash applied, reversals and deducted fees on applied_date;
+-- write-off (償却): credits to an accounts_receivable account on write_off journal lines that name
+-- an invoice, on posting_date. Only events on or before as_of_date: the past's answer stays the past's.
+with invoices as (
+    select * from {{ ref('int_invoices_resolved') }}
+),
+
+stg_accounting__cash_applications as (
+    select * from {{ ref('stg_accounting__cash_applications') }}
+),
+
+stg_accounting__journal_lines as (
+    select * from {{ ref('stg_accounting__journal_lines') }}
+),
+
+stg_accounting__accounts as (
+    select * from {{ ref('stg_accounting__accounts') }}
+),
+
+reporting_dates as (
+    select * from {{ ref('int_reporting_dates') }}
+),
+
+receivables as (
+    select invoice_id, receivable_invoice_id
+    from invoices
+),
+
+incurrence_events as (
+    select
+        {{ dbt.concat(["'incurrence:'", "invoice_id"]) }} as event_id,
+        'incurrence' as ledger_axis,
+        document_type as event_type,
+        invoice_date as event_date,
+        receivable_invoice_id as invoice_id,
+        invoice_id as source_document_id,
+        invoice_amount as open_amount_effect
+    from invoices
+),
+
+applications as (
+    select stg_accounting__cash_applications.*
+    from stg_accounting__cash_applications
+    cross join reporting_dates
+    where stg_accounting__cash_applications.applied_date <= reporting_dates.as_of_date
+),
+
+application_events as (
+    select
+        {{ dbt.concat(["'collection:'", "application_id"]) }} as event_id,
+        'collection' as ledger_axis,
+        case when applied_amount < 0 then 'application_reversed' else 'cash_applied' end as event_type,
+        applied_date as event_date,
+        invoice_id,
+        application_id as source_document_id,
+        -1 * applied_amount as open_amount_effect
+    from applications
+),
+
+fee_events as (
+    select
+        {{ dbt.concat(["'fee:'", "application_id"]) }} as event_id,
+        'collection' as ledger_axis,
+        'fee_deducted' as event_type,
+        applied_date as event_date,
+        invoice_id,
+        application_id as source_document_id,
+        -1 * fee_deducted_amount as open_amount_effect
+    from applications
+    where fee_deducted_amount <> 0
+),
+
+write_off_events as (
+    select
+        {{ dbt.concat(["'write_off:'", "journal_lines.journal_id", "':'", dbt.safe_cast("journal_lines.line_number", dbt.type_string())]) }}
+            as event_id,
+        'write_off' as ledger_axis,
+        'written_off' as event_type,
+        journal_lines.posting_date as event_date,
+        journal_lines.invoice_id,
+        {{ dbt.concat(["journal_lines.journal_id", "':'", dbt.safe_cast("journal_lines.line_number", dbt.type_string())]) }}
+            as source_document_id,
+        journal_lines.debit_amount - journal_lines.credit_amount as open_amount_effect
+    from stg_accounting__journal_lines as journal_lines
+    inner join stg_accounting__accounts as accounts
+        on journal_lines.account_code = accounts.account_code
+    cross join reporting_dates
+    where journal_lines.entry_type = 'write_off'
+        and accounts.account_category = 'accounts_receivable'
+        and journal_lines.posting_date <= reporting_dates.as_of_date
+),
+
+-- Collections and write-offs land on the receivable of the document they name (a credit note's
+-- original invoice when they name the credit note).
+other_events as (
+    select * from application_events
+    union all
+    select * from fee_events
+    union all
+    select * from write_off_events
+),
+
+other_events_on_receivables as (
+    select
+        other_events.event_id,
+        other_events.ledger_axis,
+        other_events.event_type,
+        other_events.event_date,
+        receivables.receivable_invoice_id as invoice_id,
+        other_events.source_document_id,
+        other_events.open_amount_effect
+    from other_events
+    inner join receivables on other_events.invoice_id = receivables.invoice_id
+),
+
+final as (
+    select * from incurrence_events
+    union all
+    select * from other_events_on_receivables
+)
+
+select * from final
