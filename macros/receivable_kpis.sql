@@ -63,7 +63,8 @@ grid as (
         months.days_in_period,
         months.is_month_in_progress,
         {%- for part in parts %}
-        coalesce(grouped_parts.{{ part }}, 0) as {{ part }}{{ ',' if not loop.last }}
+        cast(coalesce(grouped_parts.{{ part }}, 0) as {{ dbt.type_bigint() if part.endswith('_count') else 'decimal(38, 2)' }})
+            as {{ part }}{{ ',' if not loop.last }}
         {%- endfor %}
     from months
     {%- if group_columns %}
@@ -148,34 +149,47 @@ countback as (
         countback_pairs.month_start
 ),
 
-receivable_kpis as (
+kpi_values as (
     select
         windowed.*,
-        {{ ratio('windowed.ending_ar', 'windowed.net_credit_sales') }} * windowed.days_in_period as dso_days,
-        countback.dso_countback_days,
+        {{ ratio('windowed.ending_ar', 'windowed.net_credit_sales') }} * windowed.days_in_period as dso_days_raw,
+        countback.dso_countback_days as dso_countback_days_raw,
         {{ ratio('windowed.ending_current_ar', 'windowed.net_credit_sales') }} * windowed.days_in_period
-            as best_possible_dso_days,
-        {{ ratio('windowed.ending_ar - windowed.ending_current_ar', 'windowed.net_credit_sales') }}
-            * windowed.days_in_period as average_days_delinquent,
+            as best_possible_dso_days_raw,
         {{ ratio('windowed.beginning_ar + windowed.net_credit_sales - windowed.ending_ar',
-            'windowed.beginning_ar + windowed.net_credit_sales - windowed.ending_current_ar', 100) }} as cei_pct,
-        {{ ratio('windowed.collections', 'windowed.net_credit_sales', 100) }} as collection_efficiency_pct,
+            'windowed.beginning_ar + windowed.net_credit_sales - windowed.ending_current_ar', 100) }} as cei_pct_raw,
+        {{ ratio('windowed.collections', 'windowed.net_credit_sales', 100) }} as collection_efficiency_pct_raw,
         {{ ratio('windowed.ending_ar', 'windowed.beginning_ar + windowed.net_credit_sales', 100) }}
-            as uncollected_rate_pct,
-        {{ ratio('windowed.ending_overdue_ar', 'windowed.ending_ar', 100) }} as overdue_ratio_pct,
-        {{ ratio('windowed.unpaid_at_due_amount', 'windowed.due_invoice_amount', 100) }} as late_payment_ratio_pct,
+            as uncollected_rate_pct_raw,
+        {{ ratio('windowed.ending_overdue_ar', 'windowed.ending_ar', 100) }} as overdue_ratio_pct_raw,
+        {{ ratio('windowed.unpaid_at_due_amount', 'windowed.due_invoice_amount', 100) }} as late_payment_ratio_pct_raw,
         {{ ratio('windowed.delinquent_debtor_count', 'windowed.debtors_in_scope_count', 100) }}
-            as delinquent_debtor_pct,
+            as delinquent_debtor_pct_raw,
         case when windowed.month_ends_in_13m = 13
-            then {{ ratio('windowed.net_credit_sales_12m', 'windowed.average_ending_ar_13m') }} end as ar_turnover,
+            then {{ ratio('windowed.net_credit_sales_12m', 'windowed.average_ending_ar_13m') }} end as ar_turnover_raw,
         case when windowed.months_in_12m = 12
-            then {{ ratio('windowed.write_offs_12m', 'windowed.net_credit_sales_12m', 100) }} end as write_off_ratio_pct
+            then {{ ratio('windowed.write_offs_12m', 'windowed.net_credit_sales_12m', 100) }} end as write_off_ratio_pct_raw
     from windowed
     left join countback
         on windowed.month_start = countback.month_start
         {%- for column in group_columns %}
         and windowed.{{ column }} = countback.{{ column }}
         {%- endfor %}
+),
+
+-- Published to two decimals, as the seed documents quote them (CEI 94.59 %); ADD is the difference
+-- of the two published DSOs, so the three always agree on a report.
+receivable_kpis as (
+    select
+        kpi_values.*,
+        {%- for kpi in ['dso_days', 'dso_countback_days', 'best_possible_dso_days', 'cei_pct',
+            'collection_efficiency_pct', 'uncollected_rate_pct', 'overdue_ratio_pct', 'late_payment_ratio_pct',
+            'delinquent_debtor_pct', 'ar_turnover', 'write_off_ratio_pct'] %}
+        round(cast({{ kpi }}_raw as double), 2) as {{ kpi }},
+        {%- endfor %}
+        round(round(cast(dso_days_raw as double), 2) - round(cast(best_possible_dso_days_raw as double), 2), 2)
+            as average_days_delinquent
+    from kpi_values
 )
 
 select * from receivable_kpis
@@ -209,8 +223,8 @@ write_off_ratio_pct
 {#- Target achievement in %: actual / target for a KPI where higher is better, target / actual where
     lower is better (DSO 50 days against a 45-day target achieves 90 %). Null without both. -#}
 {% macro target_achievement(actual, target, direction) -%}
-    case
+    round(cast(case
         when {{ direction }} = 'lower_is_better' then {{ ratio(target, actual, 100) }}
         when {{ direction }} = 'higher_is_better' then {{ ratio(actual, target, 100) }}
-    end
+    end as double), 2)
 {%- endmacro %}

@@ -30,7 +30,7 @@ targets as (
     select
         month_start as target_month_start,
         {%- for kpi in targeted_kpis %}
-        max(case when kpi_name = '{{ kpi }}' then target_value end) as {{ kpi }}_target,
+        cast(max(case when kpi_name = '{{ kpi }}' then target_value end) as double) as {{ kpi }}_target,
         max(case when kpi_name = '{{ kpi }}' then direction end) as {{ kpi }}_direction{{ ',' if not loop.last }}
         {%- endfor %}
     from targets_in_force

@@ -40,7 +40,7 @@ final as (
         receivables.sales_rep_id,
         legal_cases_by_invoice.legal_case_id,
         receivables.receivable_due_date as due_date,
-        events.open_amount_effect
+        cast(events.open_amount_effect as decimal(38, 2)) as open_amount_effect
     from events
     inner join invoices as receivables on events.invoice_id = receivables.invoice_id
     inner join dim_customer on receivables.customer_key = dim_customer.customer_key
