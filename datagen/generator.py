@@ -1,0 +1,75 @@
+"""Top level: generate every landing file of the contract for a given scale and seed."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .company import CompanyBooks
+from .dunning import Dunning
+from .extras import back_office_tasks, unmatched_deposits
+from .masters import ACCOUNTS, ASSIGNEES, CustomerFactory
+from .formats import flag
+from .planted import plant
+from .simulate import CustomerSimulation
+from .world import World
+
+DEFAULT_SEED = 20251101
+CUSTOMERS_AT_SCALE_1 = 200
+MIN_CUSTOMERS = 8  # room for the fixed examples (山田商事, both 東和工業) and a few others
+
+# Records that exist in one system only and match no billing customer (no_match).
+ORPHAN_CRM_ACCOUNTS = [
+    ("株式会社ミライ設計", "ミライセッケイ", "smb", "サービス業"),
+    ("北斗テクノサービス 合同会社", "ホクトテクノサービス", "mid_market", "情報通信業"),
+]
+ORPHAN_ACCOUNTING_CUSTOMER = "(有)白樺ファーム"
+
+
+def customer_count(scale: float) -> int:
+    return max(MIN_CUSTOMERS, round(CUSTOMERS_AT_SCALE_1 * scale))
+
+
+def generate(out_dir: Path, scale: float = 1.0, seed: int = DEFAULT_SEED, show_progress: bool = True) -> dict[str, int]:
+    """Write the landing files under out_dir; returns rows written per system/table."""
+    if scale <= 0:
+        raise ValueError("scale must be positive")
+    out_dir = Path(out_dir)
+    world = World(out_dir, seed, scale)
+    _write_reference_data(world)
+    factory = CustomerFactory(seed)
+    n = customer_count(scale)
+    first_invoice: list[str] = []
+    fourth_customer: list[str] = []
+    for index in tqdm(range(n), desc="customers", unit="customer", file=sys.stderr, disable=not show_progress):
+        sim = CustomerSimulation(world, factory.make(index))
+        sim.run()
+        sim.write()
+        Dunning(sim).run_and_write()
+        if index == 0:
+            first_invoice = sim.invoice_row(sim.docs[0])
+        if index == 3:
+            fourth_customer = sim.billing_row()
+    _write_orphans(world, n)
+    unmatched_deposits(world)
+    back_office_tasks(world)
+    CompanyBooks(world).run()
+    plant(world, first_invoice, fourth_customer)
+    return world.close()
+
+
+def _write_reference_data(world: World) -> None:
+    for code, name, category in ACCOUNTS:
+        world.table("accounting/accounts").write([code, name, category])
+    for a in ASSIGNEES:
+        world.table("crm/assignees").write([a.assignee_id, a.name, a.team, a.role, flag(a.active)])
+
+
+def _write_orphans(world: World, n: int) -> None:
+    for k, (name, kana, segment, industry) in enumerate(ORPHAN_CRM_ACCOUNTS):
+        world.table("crm/accounts").write(
+            [f"CRM-{n + k + 1:04d}", name, kana, "", "", "", segment, industry, "U006"]
+        )
+    world.table("accounting/customers").write([f"A{10001 + n}", ORPHAN_ACCOUNTING_CUSTOMER, ""])

@@ -1,0 +1,92 @@
+"""Rows that break the contract on purpose, so the warehouse's quarantine is exercised.
+
+The same handful is planted at every scale and seed, after the valid data. Planted rows use
+ids from a reserved block (a leading 9 one digit wider than the regular ids) so they never
+collide with generated ones; the exact duplicates copy rows that always exist (the first
+invoice, of 山田商事, and the fourth billing customer).
+"""
+
+from __future__ import annotations
+
+from .world import World
+
+# (system/table, row key, reason) — the warehouse must quarantine each of these rows.
+PLANTED_VIOLATIONS: list[tuple[str, str, str]] = [
+    ("billing/invoices", "INV-9000001", "missing_required"),
+    ("billing/invoices", "INV-9000002", "bad_date"),
+    ("billing/invoices", "INV-9000003", "bad_amount"),
+    ("billing/invoices", "INV-9000004", "bad_amount"),
+    ("billing/invoices", "INV-9000005", "unsupported_currency"),
+    ("billing/invoices", "INV-9000006", "due_before_issue"),
+    ("billing/invoices", "INV-000001", "duplicate_key"),
+    ("billing/invoices", "INV-9000007", "conflicting_duplicate"),
+    ("billing/invoices", "INV-9000007", "conflicting_duplicate"),
+    ("billing/invoices", "INV-9000008", "unknown_reference"),
+    ("billing/customers", "B00004", "duplicate_key"),
+    ("billing/customers", "B99998", "missing_required"),
+    ("bank/transactions", "BT-99000001", "bad_date"),
+    ("bank/transactions", "BT-99000002", "bad_amount"),
+    ("accounting/cash_applications", "APP-99000001", "unknown_reference"),
+    ("accounting/cash_applications", "APP-99000002", "missing_required"),
+    ("accounting/journal_lines", "JE-99000001:1", "unknown_reference"),
+    ("accounting/journal_lines", "JE-99000002:1", "bad_amount"),
+    ("crm/activities", "ACT-99000001", "bad_value"),
+    ("crm/activities", "ACT-99000002", "bad_timestamp"),
+    ("crm/tasks", "TSK-9000001", "bad_value"),
+    ("legal/cases", "LC-90001", "missing_required"),
+]
+
+# The ids of the planted rows must stay out of reach of the regular sequences.
+RESERVED_FROM = {"invoice": 9_000_000, "bank": 99_000_000, "application": 99_000_000, "journal": 99_000_000,
+                 "activity": 99_000_000, "task": 9_000_000, "case": 90_000}
+
+
+def _invoice(invoice_id: str, customer: str, day: str, due: str, amount: str, currency: str = "JPY") -> list[str]:
+    return [invoice_id, customer, day, due, amount, currency, "invoice", "", "", "U010", "manual", ""]
+
+
+def plant(world: World, first_invoice: list[str], fourth_customer: list[str]) -> None:
+    """Append the planted rows. first_invoice / fourth_customer are the rows to duplicate."""
+    for name, sequence in vars(world.ids).items():
+        if name in RESERVED_FROM and sequence.last >= RESERVED_FROM[name]:
+            raise RuntimeError(f"{name} ids reached the block reserved for planted rows")
+    t = world.table
+    invoices = t("billing/invoices")
+    invoices.write(_invoice("INV-9000001", "", "2026-02-02", "2026-03-04", "110000"))
+    invoices.write(_invoice("INV-9000002", "B00004", "2026-02-30", "2026-03-31", "220000"))
+    invoices.write(_invoice("INV-9000003", "B00004", "2026-02-03", "2026-03-05", "12,000"))
+    invoices.write(_invoice("INV-9000004", "B00004", "2026-02-04", "2026-03-06", "1000.555"))
+    invoices.write(_invoice("INV-9000005", "B00004", "2026-02-05", "2026-03-09", "1500.00", currency="USD"))
+    invoices.write(_invoice("INV-9000006", "B00004", "2026-02-06", "2026-01-30", "330000"))
+    invoices.write(first_invoice)
+    invoices.write(_invoice("INV-9000007", "B00004", "2026-02-09", "2026-03-11", "440000"))
+    invoices.write(_invoice("INV-9000007", "B00004", "2026-02-09", "2026-03-11", "445500"))
+    invoices.write(_invoice("INV-9000008", "B99999", "2026-02-10", "2026-03-12", "550000"))
+
+    customers = t("billing/customers")
+    customers.write(fourth_customer)
+    customers.write(["B99998", "", "", "", "30", "1000000", ""])
+
+    bank = t("bank/transactions")
+    bank.write(["BT-99000001", "ACC-MAIN", "2026/03/01", "50000", "JPY", "ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ", ""])
+    bank.write(["BT-99000002", "ACC-MAIN", "2026-03-02", "abc", "JPY", "ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ", ""])
+
+    apps = t("accounting/cash_applications")
+    apps.write(["APP-99000001", "BT-99999999", "INV-000001", "1000", "2026-03-03", "manual", "", ""])
+    apps.write(["APP-99000002", "BT-0000001", "INV-000001", "", "2026-03-03", "manual", "", ""])
+
+    journal = t("accounting/journal_lines")
+    journal.write(["JE-99000001", "1", "2026-03-03", "9999", "1000", "0", "", "", "adjustment", "U013", "科目コード誤り"])
+    journal.write(["JE-99000002", "1", "2026-03-03", "6200", "-5", "0", "", "", "adjustment", "U013", "金額符号誤り"])
+
+    activities = t("crm/activities")
+    activities.write(["ACT-99000001", "CRM-0001", "INV-000001", "U001", "2026-03-04T10:15:00", "fax", "soft", "no_contact", "", "", "false"])
+    activities.write(["ACT-99000002", "CRM-0001", "INV-000001", "U001", "yesterday", "call", "soft", "contacted", "", "", "false"])
+
+    t("crm/tasks").write(
+        ["TSK-9000001", "CRM-0001", "INV-000001", "U001", "dunning", "2026-03-04T08:30:00", "2026-03-07T08:30:00",
+         "", "pending", "", "", "", "", ""]
+    )
+    t("legal/cases").write(
+        ["LC-90001", "(株)山田商事", "", "", "", "demand_letter", "", "", "", "U008"]
+    )

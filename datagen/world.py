@@ -1,0 +1,75 @@
+"""State shared by the whole run: open writers, id counters and company-wide aggregates.
+
+Customers are simulated one after another and their rows streamed out; only the few
+aggregates the company-level books need (daily bank movements, monthly sales, aging at
+quarter-ends) are kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .calendar import END, OPENING, quarter_ends
+from .contract import TABLE_COLUMNS
+from .writers import Table, open_table
+
+BANK_ACCOUNTS = ["ACC-MAIN", "ACC-SUB"]
+
+
+class IdSequence:
+    """Sequential ids such as INV-000001; the width only grows if a run outgrows it."""
+
+    def __init__(self, prefix: str, width: int) -> None:
+        self.prefix = prefix
+        self.width = width
+        self.last = 0
+
+    def next(self) -> str:
+        self.last += 1
+        return f"{self.prefix}{self.last:0{self.width}d}"
+
+
+@dataclass
+class Ids:
+    invoice: IdSequence = field(default_factory=lambda: IdSequence("INV-", 6))
+    bank: IdSequence = field(default_factory=lambda: IdSequence("BT-", 7))
+    application: IdSequence = field(default_factory=lambda: IdSequence("APP-", 7))
+    journal: IdSequence = field(default_factory=lambda: IdSequence("JE-", 7))
+    activity: IdSequence = field(default_factory=lambda: IdSequence("ACT-", 7))
+    task: IdSequence = field(default_factory=lambda: IdSequence("TSK-", 6))
+    case: IdSequence = field(default_factory=lambda: IdSequence("LC-", 4))
+    deal: IdSequence = field(default_factory=lambda: IdSequence("D-", 5))
+    claim: IdSequence = field(default_factory=lambda: IdSequence("GC-", 4))
+    forecast: IdSequence = field(default_factory=lambda: IdSequence("FC-", 5))
+
+
+class World:
+    def __init__(self, out_dir: Path, seed: int, scale: float) -> None:
+        self.out_dir = out_dir
+        self.seed = seed
+        self.scale = scale
+        self.tables: dict[str, Table] = {t: open_table(out_dir, t) for t in TABLE_COLUMNS}
+        self.ids = Ids()
+        days = END - OPENING + 1
+        # Net bank movement per account and day (cents); index 0 is the opening date.
+        self.bank_daily: dict[str, list[int]] = {a: [0] * days for a in BANK_ACCOUNTS}
+        # Sales per month (cents): gross (tax-inclusive), net of tax, and output tax.
+        self.sales_gross = [0] * 18
+        self.sales_net = [0] * 18
+        self.sales_tax = [0] * 18
+        # Open overdue AR per quarter-end by age bucket (1–90, 91–180, 181–365, >365 days).
+        self.aging: dict[int, list[int]] = {q: [0, 0, 0, 0] for q in quarter_ends()}
+
+    def table(self, name: str) -> Table:
+        return self.tables[name]
+
+    def bank_move(self, account: str, day: int, cents: int) -> None:
+        self.bank_daily[account][day - OPENING] += cents
+
+    def close(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for name, table in self.tables.items():
+            table.close()
+            counts[name] = table.rows
+        return counts

@@ -1,0 +1,527 @@
+"""Tests of the sample landing-file generator (datagen).
+
+The generator runs at a small scale into temporary folders; the checks read the files back
+the way the warehouse will, so a broken contract or a broken ledger identity fails here
+before it reaches dbt.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import sys
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from datagen import DEFAULT_SEED, PLANTED_VIOLATIONS, generate  # noqa: E402
+
+SCALE = 0.1
+LAST_DAY = "2026-10-31"
+
+# The landing-file contract (shared/spec/sources.md), column for column.
+EXPECTED_COLUMNS: dict[str, list[str]] = {
+    "billing/customers": [
+        "billing_customer_id", "customer_name", "customer_name_kana", "corporate_number",
+        "payment_terms_days", "credit_limit", "virtual_account_number",
+    ],
+    "billing/invoices": [
+        "invoice_id", "billing_customer_id", "invoice_date", "due_date", "amount", "currency",
+        "document_type", "original_invoice_id", "deal_id", "sales_rep_id", "issue_method", "delivered_date",
+    ],
+    "bank/transactions": [
+        "bank_transaction_id", "bank_account_id", "value_date", "amount", "currency", "remitter_name",
+        "virtual_account_number", "description",
+    ],
+    "bank/balances": ["bank_account_id", "balance_at", "balance", "currency"],
+    "accounting/accounts": ["account_code", "account_name", "account_category"],
+    "accounting/customers": ["accounting_customer_code", "customer_name", "corporate_number"],
+    "accounting/journal_lines": [
+        "journal_id", "line_number", "posting_date", "account_code", "debit", "credit",
+        "accounting_customer_code", "invoice_id", "entry_type", "entered_by", "description",
+    ],
+    "accounting/cash_applications": [
+        "application_id", "bank_transaction_id", "invoice_id", "applied_amount", "applied_date", "method",
+        "fee_deducted", "reverses_application_id",
+    ],
+    "crm/accounts": [
+        "crm_account_id", "account_name", "account_name_kana", "corporate_number", "billing_customer_id",
+        "accounting_customer_code", "segment", "industry", "owner_assignee_id",
+    ],
+    "crm/assignees": ["assignee_id", "assignee_name", "team", "role", "active"],
+    "crm/activities": [
+        "activity_id", "crm_account_id", "invoice_id", "assignee_id", "activity_at", "channel", "stage",
+        "outcome", "promise_date", "promise_amount", "automated",
+    ],
+    "crm/tasks": [
+        "task_id", "crm_account_id", "invoice_id", "assignee_id", "task_type", "created_at", "sla_due_at",
+        "completed_at", "status", "reopened_from_task_id", "resolved_on_first_contact", "error_category",
+        "external_ref", "resolution_tags",
+    ],
+    "legal/cases": [
+        "legal_case_id", "debtor_name", "debtor_corporate_number", "crm_account_id", "opened_date",
+        "current_stage", "closed_date", "outcome", "agency", "assignee_id",
+    ],
+    "legal/case_invoices": ["legal_case_id", "invoice_id", "transferred_amount"],
+    "legal/events": ["legal_case_id", "event_date", "event_type", "stage", "cost"],
+    "legal/recoveries": ["legal_case_id", "recovery_date", "amount", "cost"],
+    "guarantee/claims": [
+        "claim_id", "invoice_id", "claim_date", "claimed_amount", "paid_date", "paid_amount", "guarantor",
+    ],
+    "treasury/cash_forecasts": [
+        "forecast_id", "made_on", "target_date", "horizon", "forecast_balance", "bank_account_id",
+    ],
+}
+DELIBERATELY_ABSENT = {"bank/transactions": "description"}
+PARQUET = {"treasury/cash_forecasts"}
+
+# The key of a row in each table, as PLANTED_VIOLATIONS names it.
+KEYS = {
+    "billing/customers": lambda r: r["billing_customer_id"],
+    "billing/invoices": lambda r: r["invoice_id"],
+    "bank/transactions": lambda r: r["bank_transaction_id"],
+    "bank/balances": lambda r: f"{r['bank_account_id']}:{r['balance_at']}",
+    "accounting/accounts": lambda r: r["account_code"],
+    "accounting/customers": lambda r: r["accounting_customer_code"],
+    "accounting/journal_lines": lambda r: f"{r['journal_id']}:{r['line_number']}",
+    "accounting/cash_applications": lambda r: r["application_id"],
+    "crm/accounts": lambda r: r["crm_account_id"],
+    "crm/assignees": lambda r: r["assignee_id"],
+    "crm/activities": lambda r: r["activity_id"],
+    "crm/tasks": lambda r: r["task_id"],
+    "legal/cases": lambda r: r["legal_case_id"],
+    "legal/case_invoices": lambda r: f"{r['legal_case_id']}:{r['invoice_id']}",
+    "legal/events": lambda r: f"{r['legal_case_id']}:{r['event_date']}",
+    "legal/recoveries": lambda r: f"{r['legal_case_id']}:{r['recovery_date']}",
+    "guarantee/claims": lambda r: r["claim_id"],
+}
+AMOUNT = re.compile(r"-?\d+(\.\d{1,2})?")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+# ----------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("landing")
+    generate(out, scale=SCALE, seed=DEFAULT_SEED, show_progress=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def raw(landing: Path) -> dict[str, list[dict[str, str]]]:
+    """Every CSV table as rows of text, planted rows included."""
+    return {t: read_csv(landing / f"{t}.csv") for t in EXPECTED_COLUMNS if t not in PARQUET}
+
+
+@pytest.fixture(scope="module")
+def valid(raw: dict[str, list[dict[str, str]]]) -> dict[str, list[dict[str, str]]]:
+    """The rows the warehouse should stage: planted rows removed (a duplicate's first copy stays)."""
+    planted = defaultdict(list)
+    for table, key, reason in PLANTED_VIOLATIONS:
+        planted[table].append((key, reason))
+    out = {}
+    for table, rows in raw.items():
+        drop_all = {k for k, reason in planted[table] if reason != "duplicate_key"}
+        drop_second = {k for k, reason in planted[table] if reason == "duplicate_key"}
+        seen: set[str] = set()
+        kept = []
+        for row in rows:
+            key = KEYS[table](row)
+            if key in drop_all:
+                continue
+            if key in drop_second and key in seen:
+                continue
+            seen.add(key)
+            kept.append(row)
+        out[table] = kept
+    return out
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def header(path: Path) -> list[str]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return next(csv.reader(f))
+
+
+def parquet_columns_and_rows(path: Path) -> tuple[list[str], list[tuple]]:
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        rel = con.sql(f"SELECT * FROM read_parquet('{path}')")
+        return list(rel.columns), rel.fetchall()
+    finally:
+        con.close()
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def cents(text: str) -> int:
+    return int(Decimal(text or "0") * 100)
+
+
+# ----------------------------------------------------------------------------- determinism and shape
+
+
+def test_same_seed_gives_identical_bytes_and_other_seed_differs(landing: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    other = tmp_path / "other"
+    generate(again, scale=SCALE, seed=DEFAULT_SEED, show_progress=False)
+    generate(other, scale=SCALE, seed=DEFAULT_SEED + 1, show_progress=False)
+    assert digest(again) == digest(landing)
+    assert digest(other) != digest(landing)
+
+
+def test_every_contract_table_has_exactly_the_contract_columns(landing: Path) -> None:
+    for table, columns in EXPECTED_COLUMNS.items():
+        expected = [c for c in columns if c != DELIBERATELY_ABSENT.get(table)]
+        if table in PARQUET:
+            assert not (landing / f"{table}.csv").exists()
+            got, rows = parquet_columns_and_rows(landing / f"{table}.parquet")
+            assert got == expected, table
+            assert rows, table
+        else:
+            assert header(landing / f"{table}.csv") == expected, table
+
+
+def test_file_encodings(landing: Path) -> None:
+    assert (landing / "crm/accounts.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert not (landing / "billing/invoices.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" not in (landing / "billing/invoices.csv").read_bytes()
+
+
+def test_generate_reports_rows_written(tmp_path: Path) -> None:
+    counts = generate(tmp_path, scale=SCALE, seed=7, show_progress=False)
+    assert set(counts) == set(EXPECTED_COLUMNS)
+    assert counts["billing/invoices"] == len(read_csv(tmp_path / "billing/invoices.csv"))
+
+
+def test_scale_grows_linearly(raw: dict[str, list[dict[str, str]]], tmp_path: Path) -> None:
+    counts = generate(tmp_path, scale=2 * SCALE, seed=DEFAULT_SEED, show_progress=False)
+    ratio = counts["billing/invoices"] / len(raw["billing/invoices"])
+    assert 1.7 <= ratio <= 2.3
+
+
+# ----------------------------------------------------------------------------- contract hygiene of valid rows
+
+
+def test_valid_rows_have_unique_keys_and_clean_values(valid: dict[str, list[dict[str, str]]]) -> None:
+    for table, rows in valid.items():
+        if table in ("legal/events", "legal/recoveries"):
+            continue  # no key in the contract; checked for dates only
+        keys = [KEYS[table](r) for r in rows]
+        assert len(keys) == len(set(keys)), table
+    amount_columns = {
+        "billing/invoices": ["amount"],
+        "bank/transactions": ["amount"],
+        "bank/balances": ["balance"],
+        "accounting/journal_lines": ["debit", "credit"],
+        "accounting/cash_applications": ["applied_amount", "fee_deducted"],
+        "crm/activities": ["promise_amount"],
+        "legal/case_invoices": ["transferred_amount"],
+        "legal/events": ["cost"],
+        "legal/recoveries": ["amount", "cost"],
+        "guarantee/claims": ["claimed_amount", "paid_amount"],
+    }
+    for table, columns in amount_columns.items():
+        for row in valid[table]:
+            for column in columns:
+                value = row[column]
+                assert value == "" or AMOUNT.fullmatch(value), (table, column, value)
+    for row in valid["accounting/journal_lines"]:
+        assert cents(row["debit"]) >= 0 and cents(row["credit"]) >= 0
+    for row in valid["billing/invoices"]:
+        assert row["currency"] == "JPY" and row["due_date"] >= row["invoice_date"]
+        assert row["billing_customer_id"]
+
+
+def test_no_transaction_after_the_last_day(valid: dict[str, list[dict[str, str]]]) -> None:
+    date_columns = {
+        "billing/invoices": ["invoice_date", "delivered_date"],
+        "bank/transactions": ["value_date"],
+        "bank/balances": ["balance_at"],
+        "accounting/journal_lines": ["posting_date"],
+        "accounting/cash_applications": ["applied_date"],
+        "crm/activities": ["activity_at"],
+        "crm/tasks": ["created_at", "completed_at"],
+        "legal/cases": ["opened_date", "closed_date"],
+        "legal/events": ["event_date"],
+        "legal/recoveries": ["recovery_date"],
+        "guarantee/claims": ["claim_date", "paid_date"],
+    }
+    for table, columns in date_columns.items():
+        for row in valid[table]:
+            for column in columns:
+                value = row[column]
+                if value:
+                    assert DATE.match(value), (table, column, value)
+                    assert value[:10] <= LAST_DAY, (table, column, value)
+    assert min(r["invoice_date"] for r in valid["billing/invoices"]) >= "2025-05-01"
+
+
+def test_references_resolve(valid: dict[str, list[dict[str, str]]]) -> None:
+    customers = {r["billing_customer_id"] for r in valid["billing/customers"]}
+    invoices = {r["invoice_id"]: r for r in valid["billing/invoices"]}
+    deposits = {r["bank_transaction_id"] for r in valid["bank/transactions"]}
+    accounts = {r["account_code"]: r["account_category"] for r in valid["accounting/accounts"]}
+    assignees = {r["assignee_id"]: r for r in valid["crm/assignees"]}
+    crm = {r["crm_account_id"] for r in valid["crm/accounts"]}
+    cases = {r["legal_case_id"] for r in valid["legal/cases"]}
+    for inv in invoices.values():
+        assert inv["billing_customer_id"] in customers
+        if inv["sales_rep_id"]:
+            assert assignees[inv["sales_rep_id"]]["role"] == "sales"
+        if inv["document_type"] == "credit_note":
+            original = invoices[inv["original_invoice_id"]]
+            assert original["billing_customer_id"] == inv["billing_customer_id"]
+            assert Decimal(inv["amount"]) < 0
+    for app in valid["accounting/cash_applications"]:
+        assert app["bank_transaction_id"] in deposits
+        assert app["invoice_id"] in invoices
+    for line in valid["accounting/journal_lines"]:
+        assert line["account_code"] in accounts
+        if line["invoice_id"]:
+            assert line["invoice_id"] in invoices
+    for table in ("crm/activities", "crm/tasks"):
+        for row in valid[table]:
+            assert row["assignee_id"] in assignees
+            assert row["crm_account_id"] == "" or row["crm_account_id"] in crm
+            assert row["invoice_id"] == "" or row["invoice_id"] in invoices
+    for table in ("legal/case_invoices", "legal/events", "legal/recoveries"):
+        for row in valid[table]:
+            assert row["legal_case_id"] in cases
+    for row in valid["legal/case_invoices"]:
+        assert row["invoice_id"] in invoices
+    assert {c for c in accounts.values()} >= {
+        "cash", "short_term_securities", "accounts_receivable", "inventory", "other_current_asset",
+        "accounts_payable", "other_current_liability", "revenue", "cost_of_sales", "purchases",
+        "bad_debt_expense", "allowance_for_doubtful_accounts", "other",
+    }
+    task_ids = [r["task_id"] for r in valid["crm/tasks"]]
+    position = {t: i for i, t in enumerate(task_ids)}
+    for row in valid["crm/tasks"]:
+        if row["reopened_from_task_id"]:
+            assert position[row["reopened_from_task_id"]] < position[row["task_id"]]
+
+
+# ----------------------------------------------------------------------------- ledger identities
+
+
+def test_every_journal_balances(valid: dict[str, list[dict[str, str]]]) -> None:
+    totals: dict[str, int] = defaultdict(int)
+    for line in valid["accounting/journal_lines"]:
+        totals[line["journal_id"]] += cents(line["debit"]) - cents(line["credit"])
+    assert totals and all(v == 0 for v in totals.values())
+
+
+def test_general_ledger_ties_to_the_sub_ledger_date_by_date(valid: dict[str, list[dict[str, str]]]) -> None:
+    category = {r["account_code"]: r["account_category"] for r in valid["accounting/accounts"]}
+    gl: dict[str, int] = defaultdict(int)
+    sub: dict[str, int] = defaultdict(int)
+    for line in valid["accounting/journal_lines"]:
+        if category[line["account_code"]] == "accounts_receivable":
+            delta = cents(line["debit"]) - cents(line["credit"])
+            gl[line["posting_date"]] += delta
+            if line["entry_type"] == "write_off":
+                sub[line["posting_date"]] += delta
+    for inv in valid["billing/invoices"]:
+        sub[inv["invoice_date"]] += cents(inv["amount"])
+    for app in valid["accounting/cash_applications"]:
+        sub[app["applied_date"]] -= cents(app["applied_amount"]) + cents(app["fee_deducted"])
+    running_gl = running_sub = 0
+    for day in sorted(set(gl) | set(sub)):
+        running_gl += gl[day]
+        running_sub += sub[day]
+        assert running_gl == running_sub, day
+    assert running_gl > 0
+
+
+def test_no_invoice_is_ever_over_applied(valid: dict[str, list[dict[str, str]]]) -> None:
+    invoices = {r["invoice_id"]: r for r in valid["billing/invoices"]}
+    events: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for inv in invoices.values():
+        if inv["document_type"] == "credit_note":
+            events[inv["original_invoice_id"]].append((inv["invoice_date"], cents(inv["amount"])))
+        else:
+            events[inv["invoice_id"]].append((inv["invoice_date"], cents(inv["amount"])))
+    for app in valid["accounting/cash_applications"]:
+        events[app["invoice_id"]].append((app["applied_date"], -cents(app["applied_amount"]) - cents(app["fee_deducted"])))
+    for line in valid["accounting/journal_lines"]:
+        if line["entry_type"] == "write_off" and line["invoice_id"] and cents(line["credit"]):
+            events[line["invoice_id"]].append((line["posting_date"], -cents(line["credit"])))
+    for invoice_id, items in events.items():
+        assert invoices[invoice_id]["document_type"] == "invoice"
+        by_day: dict[str, int] = defaultdict(int)
+        for day, amount in items:
+            by_day[day] += amount
+        running = 0
+        for day in sorted(by_day):
+            running += by_day[day]
+            assert running >= 0, (invoice_id, day)
+
+
+def test_applications_account_for_each_deposit(valid: dict[str, list[dict[str, str]]]) -> None:
+    deposits = {r["bank_transaction_id"]: r for r in valid["bank/transactions"]}
+    applied: dict[str, int] = defaultdict(int)
+    ids = {a["application_id"] for a in valid["accounting/cash_applications"]}
+    reversals = 0
+    for app in valid["accounting/cash_applications"]:
+        applied[app["bank_transaction_id"]] += cents(app["applied_amount"])
+        assert app["applied_date"] >= deposits[app["bank_transaction_id"]]["value_date"]
+        if app["reverses_application_id"]:
+            reversals += 1
+            assert app["reverses_application_id"] in ids and cents(app["applied_amount"]) < 0
+    for bt, total in applied.items():
+        assert total == cents(deposits[bt]["amount"]), bt
+    assert all(cents(deposits[bt]["amount"]) > 0 for bt in applied)
+
+
+def test_bank_balances_follow_the_transactions(valid: dict[str, list[dict[str, str]]]) -> None:
+    moves: dict[tuple[str, str], int] = defaultdict(int)
+    for tx in valid["bank/transactions"]:
+        moves[(tx["bank_account_id"], tx["value_date"])] += cents(tx["amount"])
+    by_account: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in valid["bank/balances"]:
+        by_account[row["bank_account_id"]].append(row)
+    assert set(by_account) == {"ACC-MAIN", "ACC-SUB"}
+    for account, rows in by_account.items():
+        rows.sort(key=lambda r: r["balance_at"])
+        previous = cents(rows[0]["balance"])
+        assert rows[0]["balance_at"] == "2025-04-30T23:59:59"
+        for row in rows[1:]:
+            day = row["balance_at"][:10]
+            assert cents(row["balance"]) == previous + moves[(account, day)], (account, day)
+            previous = cents(row["balance"])
+            assert previous >= 0, (account, day)
+        assert rows[-1]["balance_at"].startswith(LAST_DAY)
+
+
+# ----------------------------------------------------------------------------- the contract's examples
+
+
+def test_yamada_shoji_appears_in_every_written_form(valid: dict[str, list[dict[str, str]]]) -> None:
+    billing = [r for r in valid["billing/customers"] if r["customer_name"] == "株式会社山田商事"]
+    assert len(billing) == 1 and billing[0]["customer_name_kana"] == "ヤマダシヨウジ"
+    accounting = [r for r in valid["accounting/customers"] if r["customer_name"] == "(株)山田商事"]
+    assert len(accounting) == 1 and accounting[0]["corporate_number"] == ""
+    crm = [r for r in valid["crm/accounts"] if r["account_name"] == "山田商事 株式会社"]
+    assert len(crm) == 1
+    assert crm[0]["corporate_number"] == crm[0]["billing_customer_id"] == crm[0]["accounting_customer_code"] == ""
+    remitters = {r["remitter_name"] for r in valid["bank/transactions"]}
+    assert {"ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ", "ヤマダショウジ（カ"} <= remitters
+    assert any(r["debtor_name"] == "株式会社\u3000山田商事" for r in valid["legal/cases"])
+
+
+def test_towa_kogyo_twins_and_unresolvable_deposits(valid: dict[str, list[dict[str, str]]]) -> None:
+    twins = [r for r in valid["billing/customers"] if r["customer_name"] == "東和工業株式会社"]
+    assert len(twins) == 2
+    assert {r["customer_name_kana"] for r in twins} == {"トウワコウギヨウ"}
+    assert twins[0]["corporate_number"] != twins[1]["corporate_number"]
+    applied = {a["bank_transaction_id"] for a in valid["accounting/cash_applications"]}
+    ambiguous = [
+        r for r in valid["bank/transactions"]
+        if r["remitter_name"] == "ﾄｳﾜｺｳｷﾞﾖｳ(ｶ" and not r["virtual_account_number"]
+    ]
+    assert ambiguous and all(r["bank_transaction_id"] not in applied for r in ambiguous)
+    stranger = [r for r in valid["bank/transactions"] if r["remitter_name"] == "ﾀﾅｶ ﾀﾛｳ"]
+    assert stranger and all(r["bank_transaction_id"] not in applied for r in stranger)
+
+
+def test_each_system_record_belongs_to_a_billing_customer_except_the_orphans(valid: dict[str, list[dict[str, str]]]) -> None:
+    billing_ids = {r["billing_customer_id"] for r in valid["billing/customers"]}
+    unlinked_crm = [
+        r for r in valid["crm/accounts"]
+        if not r["billing_customer_id"] and not r["corporate_number"] and not r["accounting_customer_code"]
+    ]
+    assert len(valid["crm/accounts"]) == len(billing_ids) + 2
+    assert len(valid["accounting/customers"]) == len(billing_ids) + 1
+    assert unlinked_crm  # resolved by name only (山田商事 among them)
+
+
+def test_activities_include_explicit_offsets(valid: dict[str, list[dict[str, str]]]) -> None:
+    stamps = [r["activity_at"] for r in valid["crm/activities"]]
+    assert any(s.endswith("Z") for s in stamps)
+    assert any(s.endswith("+09:00") for s in stamps)
+    assert sum(1 for s in stamps if s.endswith("Z") or s.endswith("+09:00")) <= 10
+
+
+def test_task_types_and_promises(valid: dict[str, list[dict[str, str]]]) -> None:
+    types = {r["task_type"] for r in valid["crm/tasks"]}
+    assert types == {"dunning", "dispute", "cash_application", "credit_review", "data_correction", "exception", "other"}
+    statuses = {r["status"] for r in valid["crm/tasks"]}
+    assert statuses == {"open", "done", "cancelled"}
+    for row in valid["crm/tasks"]:
+        assert (row["completed_at"] != "") == (row["status"] == "done")
+        assert row["created_at"] < row["sla_due_at"]
+        assert row["completed_at"] == "" or row["completed_at"] >= row["created_at"]
+    assert any(r["external_ref"].startswith("EXC-2026-") for r in valid["crm/tasks"])
+    promises = [r for r in valid["crm/activities"] if r["outcome"] == "promise_to_pay"]
+    assert promises and all(r["promise_date"] and r["promise_amount"] for r in promises)
+
+
+# ----------------------------------------------------------------------------- planted violations
+
+
+def test_planted_violations_are_present(raw: dict[str, list[dict[str, str]]]) -> None:
+    rows_by_key: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
+    for table, rows in raw.items():
+        for row in rows:
+            rows_by_key[(table, KEYS[table](row))].append(row)
+    for table, key, reason in PLANTED_VIOLATIONS:
+        rows = rows_by_key[(table, key)]
+        assert rows, (table, key)
+        row = rows[-1]
+        if reason == "duplicate_key":
+            assert len(rows) == 2 and rows[0] == rows[1], key
+        elif reason == "conflicting_duplicate":
+            assert len(rows) == 2 and rows[0] != rows[1], key
+        elif reason == "missing_required":
+            assert "" in (
+                row.get("billing_customer_id"), row.get("customer_name"), row.get("applied_amount"),
+                row.get("opened_date"),
+            ), key
+        elif reason == "bad_date":
+            date_value = row.get("invoice_date") or row.get("value_date")
+            assert date_value in ("2026-02-30", "2026/03/01"), key
+        elif reason == "bad_amount":
+            amount = row.get("amount") or row.get("debit")
+            assert amount in ("12,000", "1000.555", "abc", "-5"), key
+        elif reason == "unsupported_currency":
+            assert row["currency"] == "USD"
+        elif reason == "due_before_issue":
+            assert row["due_date"] < row["invoice_date"]
+        elif reason == "unknown_reference":
+            assert (
+                row.get("billing_customer_id") == "B99999"
+                or row.get("bank_transaction_id") == "BT-99999999"
+                or row.get("account_code") == "9999"
+            ), key
+        elif reason == "bad_value":
+            assert row.get("channel") == "fax" or row.get("status") == "pending", key
+        elif reason == "bad_timestamp":
+            assert row["activity_at"] == "yesterday"
+        else:
+            pytest.fail(f"unexpected reason {reason}")
+
+
+def test_planted_invoices_have_no_applications(raw: dict[str, list[dict[str, str]]]) -> None:
+    planted = {key for table, key, _ in PLANTED_VIOLATIONS if table == "billing/invoices" and key.startswith("INV-9")}
+    valid_apps = [a for a in raw["accounting/cash_applications"] if not a["application_id"].startswith("APP-99")]
+    assert not [a for a in valid_apps if a["invoice_id"] in planted]
