@@ -44,3 +44,8 @@ lint: $(INSTALLED)
 
 clean:
 	rm -rf target logs warehouse/*.duckdb warehouse/*.wal
+
+# Builds the warehouse on generated data at BENCH_SCALES (default "1 5 20") and prints rows,
+# wall time, slowest models and peak memory per scale.
+bench: $(INSTALLED)
+	$(BIN)/python bench/run.py
