@@ -4,19 +4,26 @@ with identifiers as (
     select 'billing' as source_system, billing_customer_id as source_identifier
     from {{ ref('stg_billing__invoices') }}
     union
-    select 'crm', crm_account_id from {{ ref('stg_crm__activities') }}
+    select 'crm' as source_system, crm_account_id as source_identifier
+    from {{ ref('stg_crm__activities') }}
     union
-    select 'crm', crm_account_id from {{ ref('stg_crm__tasks') }} where crm_account_id is not null
+    select 'crm' as source_system, crm_account_id as source_identifier
+    from {{ ref('stg_crm__tasks') }}
+    where crm_account_id is not null
     union
-    select 'accounting', accounting_customer_code from {{ ref('stg_accounting__customers') }}
+    select 'accounting' as source_system, accounting_customer_code as source_identifier
+    from {{ ref('stg_accounting__customers') }}
     union
-    select 'bank', remitter_name from {{ ref('stg_bank__transactions') }}
+    select 'bank' as source_system, remitter_name as source_identifier
+    from {{ ref('stg_bank__transactions') }}
     where transaction_amount > 0 and remitter_name is not null
     union
-    select 'bank', virtual_account_number from {{ ref('stg_bank__transactions') }}
+    select 'bank' as source_system, virtual_account_number as source_identifier
+    from {{ ref('stg_bank__transactions') }}
     where transaction_amount > 0 and virtual_account_number is not null
     union
-    select 'legal', legal_case_id from {{ ref('stg_legal__cases') }}
+    select 'legal' as source_system, legal_case_id as source_identifier
+    from {{ ref('stg_legal__cases') }}
 )
 
 select identifiers.*

@@ -5,11 +5,14 @@ with data_dates as (
     select max(invoice_date) as latest_date, min(invoice_date) as earliest_date
     from {{ ref('stg_billing__invoices') }}
     union all
-    select max(applied_date), cast(null as date) from {{ ref('stg_accounting__cash_applications') }}
+    select max(applied_date) as latest_date, cast(null as date) as earliest_date
+    from {{ ref('stg_accounting__cash_applications') }}
     union all
-    select max(value_date), cast(null as date) from {{ ref('stg_bank__transactions') }}
+    select max(value_date) as latest_date, cast(null as date) as earliest_date
+    from {{ ref('stg_bank__transactions') }}
     union all
-    select max(posting_date), cast(null as date) from {{ ref('stg_accounting__journal_lines') }}
+    select max(posting_date) as latest_date, cast(null as date) as earliest_date
+    from {{ ref('stg_accounting__journal_lines') }}
 ),
 
 final as (

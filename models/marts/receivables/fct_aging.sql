@@ -27,7 +27,7 @@ snapshot_dates as (
     from months
     where month_end_date <= (select as_of_date from reporting_dates)
     union
-    select as_of_date, false from reporting_dates
+    select as_of_date as snapshot_date, false as is_month_end from reporting_dates
     where as_of_date not in (select month_end_date from months)
 ),
 
