@@ -40,7 +40,7 @@ docs: $(INSTALLED)
 	@echo "Open target/static_index.html (one self-contained file) or run: $(DBT) docs serve"
 
 lint: $(INSTALLED)
-	$(BIN)/sqlfluff lint models macros tests/dbt
+	$(BIN)/sqlfluff lint models tests/dbt
 
 clean:
 	rm -rf target logs warehouse/*.duckdb warehouse/*.wal

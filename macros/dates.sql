@@ -23,9 +23,18 @@
     cast({{ dbt.date_trunc('month', date_expression) }} as date)
 {%- endmacro %}
 
-{#- Last day of the date's month, as a date. -#}
+{#- Last day of the date's month, as a date. On DuckDB: the next month's first day minus one whole
+    day as an integer, so no day interval sits beside the month interval (see add_days). -#}
 {% macro month_end(date_expression) -%}
+    {{ return(adapter.dispatch('month_end', 'ar_warehouse')(date_expression)) }}
+{%- endmacro %}
+
+{% macro default__month_end(date_expression) -%}
     cast({{ dbt.last_day(date_expression, 'month') }} as date)
+{%- endmacro %}
+
+{% macro duckdb__month_end(date_expression) -%}
+    (cast(date_trunc('month', {{ date_expression }}) + interval 1 month as date) - 1)
 {%- endmacro %}
 
 {#- One row per month from the month of start_date to the month of end_date (both expressions
