@@ -1,0 +1,148 @@
+-- 未収増加 (rule ar_growth_beyond_sales_growth, seed 000): ending AR grew faster than net credit
+-- sales, month on month, by at least the threshold in percentage points, for the company and each
+-- owner team. Growth % = (this month − last month) / last month × 100, null on a zero base (kpis.md:
+-- zero denominators give null), and a null growth does not compare. Closed months only.
+with alert_rules as (
+    select * from {{ ref('alert_rules') }}
+),
+
+fct_kpi_monthly as (
+    select * from {{ ref('fct_kpi_monthly') }}
+),
+
+fct_kpi_team_monthly as (
+    select * from {{ ref('fct_kpi_team_monthly') }}
+),
+
+active_rule as (
+    select
+        rule_id,
+        rule_name_ja,
+        severity,
+        opens_exception,
+        threshold,
+        comparison,
+        subject_types
+    from alert_rules
+    where rule_id = 'ar_growth_beyond_sales_growth' and is_enabled
+),
+
+company_parts as (
+    select
+        'company' as subject_type,
+        'company' as subject_id,
+        '全社' as subject_name,
+        month_start,
+        period_end_date,
+        is_month_in_progress,
+        ending_ar,
+        net_credit_sales
+    from fct_kpi_monthly
+),
+
+team_parts as (
+    select
+        'team' as subject_type,
+        owner_team as subject_id,
+        owner_team as subject_name,
+        month_start,
+        period_end_date,
+        is_month_in_progress,
+        ending_ar,
+        net_credit_sales
+    from fct_kpi_team_monthly
+),
+
+subject_parts as (
+    select * from company_parts
+    union all
+    select * from team_parts
+),
+
+growth as (
+    select
+        current_month.subject_type,
+        current_month.subject_id,
+        current_month.subject_name,
+        current_month.month_start,
+        current_month.period_end_date,
+        {{ ratio('current_month.ending_ar - previous_month.ending_ar', 'previous_month.ending_ar', 100) }}
+            as ending_ar_growth_pct,
+        {{ ratio('current_month.net_credit_sales - previous_month.net_credit_sales',
+            'previous_month.net_credit_sales', 100) }} as net_credit_sales_growth_pct
+    from subject_parts as current_month
+    inner join subject_parts as previous_month
+        on
+            current_month.subject_type = previous_month.subject_type
+            and current_month.subject_id = previous_month.subject_id
+            and current_month.month_start
+            = cast({{ dbt.dateadd('month', 1, 'previous_month.month_start') }} as date)
+    where not current_month.is_month_in_progress
+),
+
+gaps as (
+    select
+        subject_type,
+        subject_id,
+        subject_name,
+        month_start,
+        period_end_date,
+        cast(round(cast(ending_ar_growth_pct as double), 4) as decimal(18, 4)) as ending_ar_growth_pct,
+        cast(round(cast(net_credit_sales_growth_pct as double), 4) as decimal(18, 4)) as net_credit_sales_growth_pct,
+        cast(round(cast(ending_ar_growth_pct - net_credit_sales_growth_pct as double), 4) as decimal(18, 4))
+            as growth_gap_points
+    from growth
+    where ending_ar_growth_pct is not null and net_credit_sales_growth_pct is not null
+),
+
+evaluated as (
+    select
+        gaps.*,
+        active_rule.rule_id,
+        active_rule.rule_name_ja,
+        active_rule.severity,
+        active_rule.opens_exception,
+        active_rule.threshold,
+        case active_rule.comparison
+            when 'gte' then gaps.growth_gap_points >= active_rule.threshold
+            when 'gt' then gaps.growth_gap_points > active_rule.threshold
+            when 'lte' then gaps.growth_gap_points <= active_rule.threshold
+            when 'lt' then gaps.growth_gap_points < active_rule.threshold
+        end as is_fired
+    from gaps
+    inner join active_rule
+        on (';' || active_rule.subject_types || ';') like ('%;' || gaps.subject_type || ';%')
+),
+
+final as (
+    select
+        rule_id,
+        rule_name_ja,
+        severity,
+        opens_exception,
+        'ending_ar_growth_pct' as kpi_name,
+        subject_type,
+        subject_id,
+        subject_name,
+        'month' as period_grain,
+        month_start as period_start,
+        period_end_date,
+        period_end_date as detected_date,
+        growth_gap_points as observed_value,
+        threshold as threshold_value,
+        ending_ar_growth_pct as measured_value,
+        net_credit_sales_growth_pct as baseline_value,
+        '売掛金残高が前月比 '
+        || case when ending_ar_growth_pct >= 0 then '+' else '' end
+        || cast(cast(ending_ar_growth_pct as decimal(18, 1)) as {{ dbt.type_string() }})
+        || '% (売上 '
+        || case when net_credit_sales_growth_pct >= 0 then '+' else '' end
+        || cast(cast(net_credit_sales_growth_pct as decimal(18, 1)) as {{ dbt.type_string() }})
+        || '%)、売上の伸びを '
+        || cast(cast(growth_gap_points as decimal(18, 1)) as {{ dbt.type_string() }})
+        || 'pt 上回る' as finding_ja
+    from evaluated
+    where is_fired
+)
+
+select * from final

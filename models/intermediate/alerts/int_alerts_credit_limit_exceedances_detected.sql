@@ -1,0 +1,186 @@
+-- 与信限度超過 (rule credit_limit_exceeded, seed 002 与信管理): a customer whose open AR as of
+-- as_of_date is above its credit limit (limit use % = open AR / credit_limit × 100, compared with the
+-- threshold, 100 by default). One alert per exceedance episode: period_start is the day the current
+-- exceedance began (open AR from fct_invoice_balance_history, judged against today's credit limit),
+-- so the alert keeps its id from one daily run to the next while the exceedance lasts, and a new
+-- exceedance after the customer came back under the limit is a new alert. A customer without a
+-- credit limit (null or 0) is not judged.
+with alert_rules as (
+    select * from {{ ref('alert_rules') }}
+),
+
+fct_invoice_balance_history as (
+    select * from {{ ref('fct_invoice_balance_history') }}
+),
+
+dim_customer as (
+    select * from {{ ref('dim_customer') }}
+),
+
+int_reporting_dates as (
+    select * from {{ ref('int_reporting_dates') }}
+),
+
+active_rule as (
+    select
+        rule_id,
+        rule_name_ja,
+        severity,
+        opens_exception,
+        threshold,
+        comparison,
+        subject_types
+    from alert_rules
+    where rule_id = 'credit_limit_exceeded' and is_enabled
+),
+
+limited_customers as (
+    select
+        customer_key,
+        customer_name,
+        credit_limit
+    from dim_customer
+    where credit_limit > 0
+),
+
+-- Each balance interval adds its open amount on valid_from and takes it away on valid_to.
+balance_deltas as (
+    select
+        fct_invoice_balance_history.customer_key,
+        fct_invoice_balance_history.valid_from as change_date,
+        fct_invoice_balance_history.open_amount as open_amount_delta
+    from fct_invoice_balance_history
+    cross join int_reporting_dates
+    where fct_invoice_balance_history.valid_from <= int_reporting_dates.as_of_date
+    union all
+    select
+        fct_invoice_balance_history.customer_key,
+        fct_invoice_balance_history.valid_to as change_date,
+        -fct_invoice_balance_history.open_amount as open_amount_delta
+    from fct_invoice_balance_history
+    cross join int_reporting_dates
+    where fct_invoice_balance_history.valid_to <= int_reporting_dates.as_of_date
+),
+
+daily_deltas as (
+    select
+        customer_key,
+        change_date,
+        sum(open_amount_delta) as open_amount_delta
+    from balance_deltas
+    group by customer_key, change_date
+),
+
+-- The customer's open AR from each change date until the next one.
+open_ar_steps as (
+    select
+        customer_key,
+        change_date,
+        sum(open_amount_delta) over (
+            partition by customer_key order by change_date rows between unbounded preceding and current row
+        ) as open_ar
+    from daily_deltas
+),
+
+judged_steps as (
+    select
+        open_ar_steps.customer_key,
+        limited_customers.customer_name,
+        limited_customers.credit_limit,
+        open_ar_steps.change_date,
+        open_ar_steps.open_ar,
+        cast(round(cast({{ ratio('open_ar_steps.open_ar', 'limited_customers.credit_limit', 100) }} as double), 4)
+            as decimal(18, 4)) as limit_use_pct,
+        active_rule.rule_id,
+        active_rule.rule_name_ja,
+        active_rule.severity,
+        active_rule.opens_exception,
+        active_rule.threshold,
+        active_rule.comparison
+    from open_ar_steps
+    inner join limited_customers
+        on open_ar_steps.customer_key = limited_customers.customer_key
+    inner join active_rule
+        on (';' || active_rule.subject_types || ';') like '%;customer;%'
+),
+
+evaluated_steps as (
+    select
+        judged_steps.*,
+        case comparison
+            when 'gte' then limit_use_pct >= threshold
+            when 'gt' then limit_use_pct > threshold
+            when 'lte' then limit_use_pct <= threshold
+            when 'lt' then limit_use_pct < threshold
+        end as is_exceeded,
+        row_number() over (partition by customer_key order by change_date desc) as recency_rank
+    from judged_steps
+),
+
+last_compliant_dates as (
+    select
+        customer_key,
+        max(change_date) as last_compliant_date
+    from evaluated_steps
+    where not is_exceeded
+    group by customer_key
+),
+
+episode_starts as (
+    select
+        evaluated_steps.customer_key,
+        min(evaluated_steps.change_date) as exceeded_since_date
+    from evaluated_steps
+    left join last_compliant_dates
+        on evaluated_steps.customer_key = last_compliant_dates.customer_key
+    where
+        evaluated_steps.is_exceeded
+        and (
+            last_compliant_dates.last_compliant_date is null
+            or evaluated_steps.change_date > last_compliant_dates.last_compliant_date
+        )
+    group by evaluated_steps.customer_key
+),
+
+current_exceedances as (
+    select
+        evaluated_steps.*,
+        episode_starts.exceeded_since_date
+    from evaluated_steps
+    inner join episode_starts
+        on evaluated_steps.customer_key = episode_starts.customer_key
+    where evaluated_steps.recency_rank = 1 and evaluated_steps.is_exceeded
+),
+
+final as (
+    select
+        current_exceedances.rule_id,
+        current_exceedances.rule_name_ja,
+        current_exceedances.severity,
+        current_exceedances.opens_exception,
+        'credit_limit_use_pct' as kpi_name,
+        'customer' as subject_type,
+        current_exceedances.customer_key as subject_id,
+        current_exceedances.customer_name as subject_name,
+        'day' as period_grain,
+        current_exceedances.exceeded_since_date as period_start,
+        int_reporting_dates.as_of_date as period_end_date,
+        int_reporting_dates.as_of_date as detected_date,
+        current_exceedances.limit_use_pct as observed_value,
+        current_exceedances.threshold as threshold_value,
+        cast(current_exceedances.open_ar as decimal(18, 4)) as measured_value,
+        cast(current_exceedances.credit_limit as decimal(18, 4)) as baseline_value,
+        '売掛残高 '
+        || cast(cast(round(current_exceedances.open_ar, 0) as bigint) as {{ dbt.type_string() }})
+        || '円が与信限度 '
+        || cast(cast(round(current_exceedances.credit_limit, 0) as bigint) as {{ dbt.type_string() }})
+        || '円を超過 (利用率 '
+        || cast(cast(current_exceedances.limit_use_pct as decimal(18, 1)) as {{ dbt.type_string() }})
+        || '%、'
+        || cast(current_exceedances.exceeded_since_date as {{ dbt.type_string() }})
+        || 'から)' as finding_ja
+    from current_exceedances
+    cross join int_reporting_dates
+)
+
+select * from final

@@ -1,0 +1,158 @@
+-- 延滞債権比率 (rule overdue_ratio, seed 004 indicator 1: 20 % is critical): overdue_ratio_pct =
+-- ending overdue AR / ending AR × 100 at or above the threshold, for the company, each owner team
+-- and each customer (the customer's ratio from its own parts in fct_ar_monthly, to two decimals as
+-- the KPI marts publish it). Closed months only; the explicit unresolved customer is not a debtor
+-- and raises no customer alert (it still counts in the company and team ratios).
+with alert_rules as (
+    select * from {{ ref('alert_rules') }}
+),
+
+fct_kpi_monthly as (
+    select * from {{ ref('fct_kpi_monthly') }}
+),
+
+fct_kpi_team_monthly as (
+    select * from {{ ref('fct_kpi_team_monthly') }}
+),
+
+fct_ar_monthly as (
+    select * from {{ ref('fct_ar_monthly') }}
+),
+
+dim_customer as (
+    select * from {{ ref('dim_customer') }}
+),
+
+active_rule as (
+    select
+        rule_id,
+        rule_name_ja,
+        severity,
+        opens_exception,
+        threshold,
+        comparison,
+        subject_types,
+        minimum_base
+    from alert_rules
+    where rule_id = 'overdue_ratio' and is_enabled
+),
+
+company_ratios as (
+    select
+        'company' as subject_type,
+        'company' as subject_id,
+        '全社' as subject_name,
+        month_start,
+        period_end_date,
+        ending_ar,
+        ending_overdue_ar,
+        overdue_ratio_pct
+    from fct_kpi_monthly
+    where not is_month_in_progress
+),
+
+team_ratios as (
+    select
+        'team' as subject_type,
+        owner_team as subject_id,
+        owner_team as subject_name,
+        month_start,
+        period_end_date,
+        ending_ar,
+        ending_overdue_ar,
+        overdue_ratio_pct
+    from fct_kpi_team_monthly
+    where not is_month_in_progress
+),
+
+customer_ratios as (
+    select
+        'customer' as subject_type,
+        fct_ar_monthly.customer_key as subject_id,
+        dim_customer.customer_name as subject_name,
+        fct_ar_monthly.month_start,
+        fct_ar_monthly.period_end_date,
+        fct_ar_monthly.ending_ar,
+        fct_ar_monthly.ending_overdue_ar,
+        round(cast({{ ratio('fct_ar_monthly.ending_overdue_ar', 'fct_ar_monthly.ending_ar', 100) }} as double), 2)
+            as overdue_ratio_pct
+    from fct_ar_monthly
+    inner join dim_customer
+        on fct_ar_monthly.customer_key = dim_customer.customer_key
+    where
+        fct_ar_monthly.period_end_date = fct_ar_monthly.month_end_date
+        and not dim_customer.is_unresolved
+),
+
+subject_ratios as (
+    select * from company_ratios
+    union all
+    select * from team_ratios
+    union all
+    select * from customer_ratios
+),
+
+observations as (
+    select
+        subject_type,
+        subject_id,
+        subject_name,
+        month_start,
+        period_end_date,
+        ending_ar,
+        ending_overdue_ar,
+        cast(round(cast(overdue_ratio_pct as double), 4) as decimal(18, 4)) as overdue_ratio_pct
+    from subject_ratios
+    where overdue_ratio_pct is not null
+),
+
+evaluated as (
+    select
+        observations.*,
+        active_rule.rule_id,
+        active_rule.rule_name_ja,
+        active_rule.severity,
+        active_rule.opens_exception,
+        active_rule.threshold,
+        case active_rule.comparison
+            when 'gte' then observations.overdue_ratio_pct >= active_rule.threshold
+            when 'gt' then observations.overdue_ratio_pct > active_rule.threshold
+            when 'lte' then observations.overdue_ratio_pct <= active_rule.threshold
+            when 'lt' then observations.overdue_ratio_pct < active_rule.threshold
+        end as is_fired
+    from observations
+    inner join active_rule
+        on (';' || active_rule.subject_types || ';') like ('%;' || observations.subject_type || ';%')
+    where active_rule.minimum_base is null or observations.ending_ar >= active_rule.minimum_base
+),
+
+final as (
+    select
+        rule_id,
+        rule_name_ja,
+        severity,
+        opens_exception,
+        'overdue_ratio_pct' as kpi_name,
+        subject_type,
+        subject_id,
+        subject_name,
+        'month' as period_grain,
+        month_start as period_start,
+        period_end_date,
+        period_end_date as detected_date,
+        overdue_ratio_pct as observed_value,
+        threshold as threshold_value,
+        cast(ending_overdue_ar as decimal(18, 4)) as measured_value,
+        cast(ending_ar as decimal(18, 4)) as baseline_value,
+        '延滞債権比率 '
+        || cast(cast(overdue_ratio_pct as decimal(18, 1)) as {{ dbt.type_string() }})
+        || '% (延滞 '
+        || cast(cast(round(ending_overdue_ar, 0) as bigint) as {{ dbt.type_string() }})
+        || '円 / 残高 '
+        || cast(cast(round(ending_ar, 0) as bigint) as {{ dbt.type_string() }})
+        || '円)' as finding_ja
+    from evaluated
+    where is_fired
+)
+
+select * from final

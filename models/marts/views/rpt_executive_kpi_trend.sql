@@ -1,0 +1,125 @@
+-- 経営ビュー (executive view, seed 000: KPI・傾向・回収率・損益影響) — one row per month for the company:
+-- the receivable KPIs against their targets (fct_kpi_monthly), the month-on-month trend, the
+-- collection rate, write-offs and their P&L impact, legal recoveries and costs, month-end cash, and
+-- the alerts and exceptions of the month. Read from the marts only, so the executive sees the same
+-- numbers as the team and field views (seed 000: "1つの数字").
+with fct_kpi_monthly as (
+    select * from {{ ref('fct_kpi_monthly') }}
+),
+
+fct_legal_monthly as (
+    select * from {{ ref('fct_legal_monthly') }}
+),
+
+fct_cash_balances_monthly as (
+    select * from {{ ref('fct_cash_balances_monthly') }}
+),
+
+fct_kpi_alerts as (
+    select * from {{ ref('fct_kpi_alerts') }}
+),
+
+exception_ledger as (
+    select * from {{ ref('exception_ledger') }}
+),
+
+trend as (
+    select
+        fct_kpi_monthly.*,
+        lag(fct_kpi_monthly.dso_days) over (order by fct_kpi_monthly.month_start) as previous_dso_days,
+        lag(fct_kpi_monthly.ending_ar) over (order by fct_kpi_monthly.month_start) as previous_ending_ar
+    from fct_kpi_monthly
+),
+
+legal_by_month as (
+    select
+        month_start,
+        sum(recovered_amount) as legal_recovered_amount,
+        sum(total_cost_amount) as legal_cost_amount
+    from fct_legal_monthly
+    group by month_start
+),
+
+cash_by_month as (
+    select
+        month_start,
+        month_end_balance_amount,
+        cash_improvement_pct
+    from fct_cash_balances_monthly
+    where is_all_accounts
+),
+
+alerts_by_month as (
+    select
+        {{ month_start('detected_date') }} as month_start,
+        sum(case when severity = 'critical' then 1 else 0 end) as critical_alert_count,
+        sum(case when severity = 'warning' then 1 else 0 end) as warning_alert_count,
+        sum(case when severity = 'info' then 1 else 0 end) as info_alert_count
+    from fct_kpi_alerts
+    group by {{ month_start('detected_date') }}
+),
+
+exceptions_by_month as (
+    select
+        {{ month_start('detected_date') }} as month_start,
+        count(*) as exceptions_opened_count,
+        sum(case when status = 'resolved' then 0 else 1 end) as exceptions_unresolved_count
+    from exception_ledger
+    group by {{ month_start('detected_date') }}
+),
+
+final as (
+    select
+        trend.month_start,
+        trend.period_end_date,
+        trend.is_month_in_progress,
+        trend.net_credit_sales,
+        trend.collections,
+        trend.write_offs,
+        trend.ending_ar,
+        trend.ending_overdue_ar,
+        cast(round(cast({{ ratio('trend.ending_ar - trend.previous_ending_ar', 'trend.previous_ending_ar', 100) }}
+            as double), 2) as double) as ending_ar_change_pct,
+        trend.dso_days,
+        trend.dso_days_target,
+        trend.dso_days_target_achievement_pct,
+        round(trend.dso_days - trend.previous_dso_days, 2) as dso_change_days,
+        trend.best_possible_dso_days,
+        trend.average_days_delinquent,
+        trend.cei_pct,
+        trend.collection_efficiency_pct,
+        trend.collection_efficiency_pct_target,
+        trend.collection_efficiency_pct_target_achievement_pct,
+        trend.uncollected_rate_pct,
+        trend.overdue_ratio_pct,
+        trend.overdue_ratio_pct_target,
+        trend.overdue_ratio_pct_target_achievement_pct,
+        trend.ar_turnover,
+        trend.ar_turnover_target,
+        trend.ar_turnover_target_achievement_pct,
+        trend.write_off_ratio_pct,
+        cast(trend.write_offs + coalesce(legal_by_month.legal_cost_amount, 0) as decimal(38, 2))
+            as collection_pl_impact_amount,
+        cast(coalesce(legal_by_month.legal_recovered_amount, 0) as decimal(38, 2)) as legal_recovered_amount,
+        cast(coalesce(legal_by_month.legal_cost_amount, 0) as decimal(38, 2)) as legal_cost_amount,
+        cash_by_month.month_end_balance_amount as month_end_cash_balance_amount,
+        cash_by_month.cash_improvement_pct,
+        cast(coalesce(alerts_by_month.critical_alert_count, 0) as {{ dbt.type_bigint() }}) as critical_alert_count,
+        cast(coalesce(alerts_by_month.warning_alert_count, 0) as {{ dbt.type_bigint() }}) as warning_alert_count,
+        cast(coalesce(alerts_by_month.info_alert_count, 0) as {{ dbt.type_bigint() }}) as info_alert_count,
+        cast(coalesce(exceptions_by_month.exceptions_opened_count, 0) as {{ dbt.type_bigint() }})
+            as exceptions_opened_count,
+        cast(coalesce(exceptions_by_month.exceptions_unresolved_count, 0) as {{ dbt.type_bigint() }})
+            as exceptions_unresolved_count
+    from trend
+    left join legal_by_month
+        on trend.month_start = legal_by_month.month_start
+    left join cash_by_month
+        on trend.month_start = cash_by_month.month_start
+    left join alerts_by_month
+        on trend.month_start = alerts_by_month.month_start
+    left join exceptions_by_month
+        on trend.month_start = exceptions_by_month.month_start
+)
+
+select * from final
