@@ -1,27 +1,7 @@
 -- 隔離行 — every landing row that breaks the contract, one row each, with its reason.
-{%- set landing_tables = [
-    ('billing', 'customers', none),
-    ('billing', 'invoices', 'amount'),
-    ('bank', 'transactions', 'amount'),
-    ('bank', 'balances', 'balance'),
-    ('accounting', 'accounts', none),
-    ('accounting', 'customers', none),
-    ('accounting', 'journal_lines', 'debit'),
-    ('accounting', 'cash_applications', 'applied_amount'),
-    ('crm', 'accounts', none),
-    ('crm', 'assignees', none),
-    ('crm', 'activities', 'promise_amount'),
-    ('crm', 'tasks', none),
-    ('legal', 'cases', none),
-    ('legal', 'case_invoices', 'transferred_amount'),
-    ('legal', 'events', 'cost'),
-    ('legal', 'recoveries', 'amount'),
-    ('guarantee', 'claims', 'claimed_amount'),
-    ('treasury', 'cash_forecasts', 'forecast_balance'),
-] %}
-
 with
-{%- for system, table, amount_column in landing_tables %}
+{%- for landing in landing_tables() %}
+{%- set system, table, amount_column = landing.system, landing.table, landing.amount_column %}
 
 rejected_{{ system }}__{{ table }} as (
     select
@@ -40,8 +20,8 @@ rejected_{{ system }}__{{ table }} as (
 {%- endfor %}
 
 unioned as (
-    {%- for system, table, amount_column in landing_tables %}
-    select * from rejected_{{ system }}__{{ table }}
+    {%- for landing in landing_tables() %}
+    select * from rejected_{{ landing.system }}__{{ landing.table }}
     {%- if not loop.last %}
     union all
     {%- endif %}

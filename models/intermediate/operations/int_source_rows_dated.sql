@@ -4,32 +4,13 @@
 -- (master data without a date, and rows whose date is the very thing that failed). Rows dated after
 -- the as-of date are not read yet as of that date and are left out. Whether a row is quarantined
 -- is taken from `rejected_rows`, the quarantine itself, so the error count is the quarantine's.
-{%- set landing_tables = [
-    ('billing', 'customers', none),
-    ('billing', 'invoices', 'invoice_date'),
-    ('bank', 'transactions', 'value_date'),
-    ('bank', 'balances', 'balance_at'),
-    ('accounting', 'accounts', none),
-    ('accounting', 'customers', none),
-    ('accounting', 'journal_lines', 'posting_date'),
-    ('accounting', 'cash_applications', 'applied_date'),
-    ('crm', 'accounts', none),
-    ('crm', 'assignees', none),
-    ('crm', 'activities', 'activity_at'),
-    ('crm', 'tasks', 'created_at'),
-    ('legal', 'cases', 'opened_date'),
-    ('legal', 'case_invoices', none),
-    ('legal', 'events', 'event_date'),
-    ('legal', 'recoveries', 'recovery_date'),
-    ('guarantee', 'claims', 'claim_date'),
-    ('treasury', 'cash_forecasts', 'made_on'),
-] %}
+
 
 with
-{%- for system, table, date_column in landing_tables %}
+{%- for landing in landing_tables() %}
 
-base_{{ system }}__{{ table }} as (
-    select * from {{ ref('base_' ~ system ~ '__' ~ table) }}
+base_{{ landing.system }}__{{ landing.table }} as (
+    select * from {{ ref('base_' ~ landing.system ~ '__' ~ landing.table) }}
 ),
 {%- endfor %}
 
@@ -42,7 +23,8 @@ int_reporting_dates as (
 ),
 
 rows_read as (
-    {%- for system, table, date_column in landing_tables %}
+    {%- for landing in landing_tables() %}
+    {%- set system, table, date_column = landing.system, landing.table, landing.date_column %}
     select
         '{{ system }}' as source_system,
         '{{ table }}' as source_table,
