@@ -15,16 +15,7 @@ fct_kpi_team_monthly as (
 ),
 
 active_rule as (
-    select
-        rule_id,
-        rule_name_ja,
-        severity,
-        opens_exception,
-        threshold,
-        comparison,
-        subject_types
-    from alert_rules
-    where rule_id = 'ar_growth_beyond_sales_growth' and is_enabled
+    {{ alert_rule('ar_growth_beyond_sales_growth') }}
 ),
 
 company_parts as (
@@ -96,50 +87,26 @@ gaps as (
 ),
 
 evaluated as (
-    select
-        gaps.*,
-        active_rule.rule_id,
-        active_rule.rule_name_ja,
-        active_rule.severity,
-        active_rule.opens_exception,
-        active_rule.threshold,
-        case active_rule.comparison
-            when 'gte' then gaps.growth_gap_points >= active_rule.threshold
-            when 'gt' then gaps.growth_gap_points > active_rule.threshold
-            when 'lte' then gaps.growth_gap_points <= active_rule.threshold
-            when 'lt' then gaps.growth_gap_points < active_rule.threshold
-        end as is_fired
-    from gaps
-    inner join active_rule
-        on (';' || active_rule.subject_types || ';') like ('%;' || gaps.subject_type || ';%')
+    {{ evaluate_alert_rule('gaps', value_column='growth_gap_points') }}
 ),
 
 final as (
     select
-        rule_id,
-        rule_name_ja,
-        severity,
-        opens_exception,
-        'ending_ar_growth_pct' as kpi_name,
-        subject_type,
-        subject_id,
-        subject_name,
-        'month' as period_grain,
-        month_start as period_start,
-        period_end_date,
-        period_end_date as detected_date,
-        growth_gap_points as observed_value,
-        threshold as threshold_value,
-        ending_ar_growth_pct as measured_value,
-        net_credit_sales_growth_pct as baseline_value,
+        {{ alert_row_columns(
+            kpi_name="'ending_ar_growth_pct'",
+            period_grain="'month'",
+            period_start='month_start',
+            period_end_date='period_end_date',
+            observed_value='growth_gap_points',
+            measured_value='ending_ar_growth_pct',
+            baseline_value='net_credit_sales_growth_pct',
+        ) }},
         '売掛金残高が前月比 '
-        || case when ending_ar_growth_pct >= 0 then '+' else '' end
-        || cast(cast(ending_ar_growth_pct as decimal(18, 1)) as {{ dbt.type_string() }})
+        || {{ number_text('ending_ar_growth_pct', signed=true) }}
         || '% (売上 '
-        || case when net_credit_sales_growth_pct >= 0 then '+' else '' end
-        || cast(cast(net_credit_sales_growth_pct as decimal(18, 1)) as {{ dbt.type_string() }})
+        || {{ number_text('net_credit_sales_growth_pct', signed=true) }}
         || '%)、売上の伸びを '
-        || cast(cast(growth_gap_points as decimal(18, 1)) as {{ dbt.type_string() }})
+        || {{ number_text('growth_gap_points') }}
         || 'pt 上回る' as finding_ja
     from evaluated
     where is_fired

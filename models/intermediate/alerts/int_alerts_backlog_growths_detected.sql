@@ -11,17 +11,7 @@ fct_collector_weekly as (
 ),
 
 active_rule as (
-    select
-        rule_id,
-        rule_name_ja,
-        severity,
-        opens_exception,
-        threshold,
-        comparison,
-        subject_types,
-        minimum_base
-    from alert_rules
-    where rule_id = 'backlog_growth' and is_enabled
+    {{ alert_rule('backlog_growth') }}
 ),
 
 closed_weeks as (
@@ -84,49 +74,28 @@ week_on_week as (
             and current_week.week_start = {{ add_days('previous_week.week_start', 7) }}
 ),
 
+observations as (
+    select * from week_on_week
+    where backlog_growth_pct is not null
+),
+
 evaluated as (
-    select
-        week_on_week.*,
-        active_rule.rule_id,
-        active_rule.rule_name_ja,
-        active_rule.severity,
-        active_rule.opens_exception,
-        active_rule.threshold,
-        case active_rule.comparison
-            when 'gte' then week_on_week.backlog_growth_pct >= active_rule.threshold
-            when 'gt' then week_on_week.backlog_growth_pct > active_rule.threshold
-            when 'lte' then week_on_week.backlog_growth_pct <= active_rule.threshold
-            when 'lt' then week_on_week.backlog_growth_pct < active_rule.threshold
-        end as is_fired
-    from week_on_week
-    inner join active_rule
-        on (';' || active_rule.subject_types || ';') like ('%;' || week_on_week.subject_type || ';%')
-    where
-        week_on_week.backlog_growth_pct is not null
-        and (active_rule.minimum_base is null or week_on_week.previous_backlog_count >= active_rule.minimum_base)
+    {{ evaluate_alert_rule('observations', value_column='backlog_growth_pct', base_column='previous_backlog_count') }}
 ),
 
 final as (
     select
-        rule_id,
-        rule_name_ja,
-        severity,
-        opens_exception,
-        'backlog_count' as kpi_name,
-        subject_type,
-        subject_id,
-        subject_name,
-        'week' as period_grain,
-        week_start as period_start,
-        week_end_date as period_end_date,
-        week_end_date as detected_date,
-        backlog_growth_pct as observed_value,
-        threshold as threshold_value,
-        cast(backlog_count as decimal(18, 4)) as measured_value,
-        cast(previous_backlog_count as decimal(18, 4)) as baseline_value,
+        {{ alert_row_columns(
+            kpi_name="'backlog_count'",
+            period_grain="'week'",
+            period_start='week_start',
+            period_end_date='week_end_date',
+            observed_value='backlog_growth_pct',
+            measured_value='backlog_count',
+            baseline_value='previous_backlog_count',
+        ) }},
         '滞留タスクが前週比 '
-        || case when backlog_growth_pct >= 0 then '+' else '' end
-        || cast(cast(backlog_growth_pct as decimal(18, 1)) as {{ dbt.type_string() }})
+        || {{ number_text('backlog_growth_pct', signed=true) }}
         || '% ('
         || cast(previous_backlog_count as {{ dbt.type_string() }})
         || '件 → '

@@ -12,16 +12,7 @@ fct_cash_balances_daily as (
 ),
 
 active_rule as (
-    select
-        rule_id,
-        rule_name_ja,
-        severity,
-        opens_exception,
-        threshold,
-        comparison,
-        subject_types
-    from alert_rules
-    where rule_id = 'cash_balance_drop' and is_enabled
+    {{ alert_rule('cash_balance_drop') }}
 ),
 
 daily_totals as (
@@ -70,49 +61,26 @@ observations as (
 ),
 
 evaluated as (
-    select
-        observations.*,
-        active_rule.rule_id,
-        active_rule.rule_name_ja,
-        active_rule.severity,
-        active_rule.opens_exception,
-        active_rule.threshold,
-        case active_rule.comparison
-            when 'gte' then observations.balance_change_pct >= active_rule.threshold
-            when 'gt' then observations.balance_change_pct > active_rule.threshold
-            when 'lte' then observations.balance_change_pct <= active_rule.threshold
-            when 'lt' then observations.balance_change_pct < active_rule.threshold
-        end as is_fired
-    from observations
-    inner join active_rule
-        on (';' || active_rule.subject_types || ';') like ('%;' || observations.subject_type || ';%')
+    {{ evaluate_alert_rule('observations', value_column='balance_change_pct') }}
 ),
 
 final as (
     select
-        rule_id,
-        rule_name_ja,
-        severity,
-        opens_exception,
-        'cash_balance_change_pct' as kpi_name,
-        subject_type,
-        subject_id,
-        subject_name,
-        'week' as period_grain,
-        week_start as period_start,
-        week_end_date as period_end_date,
-        week_end_date as detected_date,
-        balance_change_pct as observed_value,
-        threshold as threshold_value,
-        cast(balance_amount as decimal(18, 4)) as measured_value,
-        cast(previous_balance_amount as decimal(18, 4)) as baseline_value,
+        {{ alert_row_columns(
+            kpi_name="'cash_balance_change_pct'",
+            period_grain="'week'",
+            period_start='week_start',
+            period_end_date='week_end_date',
+            observed_value='balance_change_pct',
+            measured_value='balance_amount',
+            baseline_value='previous_balance_amount',
+        ) }},
         '現金残高(全口座)が前週比 '
-        || case when balance_change_pct >= 0 then '+' else '' end
-        || cast(cast(balance_change_pct as decimal(18, 1)) as {{ dbt.type_string() }})
+        || {{ number_text('balance_change_pct', signed=true) }}
         || '% ('
-        || cast(cast(round(previous_balance_amount, 0) as bigint) as {{ dbt.type_string() }})
+        || {{ yen_text('previous_balance_amount') }}
         || '円 → '
-        || cast(cast(round(balance_amount, 0) as bigint) as {{ dbt.type_string() }})
+        || {{ yen_text('balance_amount') }}
         || '円)' as finding_ja
     from evaluated
     where is_fired

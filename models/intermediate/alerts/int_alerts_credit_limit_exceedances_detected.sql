@@ -22,16 +22,7 @@ int_reporting_dates as (
 ),
 
 active_rule as (
-    select
-        rule_id,
-        rule_name_ja,
-        severity,
-        opens_exception,
-        threshold,
-        comparison,
-        subject_types
-    from alert_rules
-    where rule_id = 'credit_limit_exceeded' and is_enabled
+    {{ alert_rule('credit_limit_exceeded') }}
 ),
 
 limited_customers as (
@@ -101,18 +92,13 @@ judged_steps as (
     inner join limited_customers
         on open_ar_steps.customer_key = limited_customers.customer_key
     inner join active_rule
-        on (';' || active_rule.subject_types || ';') like '%;customer;%'
+        on {{ rule_watches_subject('active_rule', "'customer'") }}
 ),
 
 evaluated_steps as (
     select
         judged_steps.*,
-        case comparison
-            when 'gte' then limit_use_pct >= threshold
-            when 'gt' then limit_use_pct > threshold
-            when 'lte' then limit_use_pct <= threshold
-            when 'lt' then limit_use_pct < threshold
-        end as is_exceeded,
+        {{ threshold_fired('judged_steps.limit_use_pct', 'judged_steps') }} as is_exceeded,
         row_number() over (partition by customer_key order by change_date desc) as recency_rank
     from judged_steps
 ),
@@ -145,42 +131,39 @@ episode_starts as (
 current_exceedances as (
     select
         evaluated_steps.*,
-        episode_starts.exceeded_since_date
+        episode_starts.exceeded_since_date,
+        int_reporting_dates.as_of_date
     from evaluated_steps
     inner join episode_starts
         on evaluated_steps.customer_key = episode_starts.customer_key
+    cross join int_reporting_dates
     where evaluated_steps.recency_rank = 1 and evaluated_steps.is_exceeded
 ),
 
 final as (
     select
-        current_exceedances.rule_id,
-        current_exceedances.rule_name_ja,
-        current_exceedances.severity,
-        current_exceedances.opens_exception,
-        'credit_limit_use_pct' as kpi_name,
-        'customer' as subject_type,
-        current_exceedances.customer_key as subject_id,
-        current_exceedances.customer_name as subject_name,
-        'day' as period_grain,
-        current_exceedances.exceeded_since_date as period_start,
-        int_reporting_dates.as_of_date as period_end_date,
-        int_reporting_dates.as_of_date as detected_date,
-        current_exceedances.limit_use_pct as observed_value,
-        current_exceedances.threshold as threshold_value,
-        cast(current_exceedances.open_ar as decimal(18, 4)) as measured_value,
-        cast(current_exceedances.credit_limit as decimal(18, 4)) as baseline_value,
+        {{ alert_row_columns(
+            kpi_name="'credit_limit_use_pct'",
+            subject_type="'customer'",
+            subject_id='customer_key',
+            subject_name='customer_name',
+            period_grain="'day'",
+            period_start='exceeded_since_date',
+            period_end_date='as_of_date',
+            observed_value='limit_use_pct',
+            measured_value='open_ar',
+            baseline_value='credit_limit',
+        ) }},
         '売掛残高 '
-        || cast(cast(round(current_exceedances.open_ar, 0) as bigint) as {{ dbt.type_string() }})
+        || {{ yen_text('open_ar') }}
         || '円が与信限度 '
-        || cast(cast(round(current_exceedances.credit_limit, 0) as bigint) as {{ dbt.type_string() }})
+        || {{ yen_text('credit_limit') }}
         || '円を超過 (利用率 '
-        || cast(cast(current_exceedances.limit_use_pct as decimal(18, 1)) as {{ dbt.type_string() }})
+        || {{ number_text('limit_use_pct') }}
         || '%、'
-        || cast(current_exceedances.exceeded_since_date as {{ dbt.type_string() }})
+        || cast(exceeded_since_date as {{ dbt.type_string() }})
         || 'から)' as finding_ja
     from current_exceedances
-    cross join int_reporting_dates
 )
 
 select * from final

@@ -14,16 +14,7 @@ fct_kpi_team_monthly as (
 ),
 
 active_rule as (
-    select
-        rule_id,
-        rule_name_ja,
-        severity,
-        opens_exception,
-        threshold,
-        comparison,
-        subject_types
-    from alert_rules
-    where rule_id = 'dso_deterioration' and is_enabled
+    {{ alert_rule('dso_deterioration') }}
 ),
 
 company_dso as (
@@ -81,47 +72,24 @@ month_on_month as (
 ),
 
 evaluated as (
-    select
-        month_on_month.*,
-        active_rule.rule_id,
-        active_rule.rule_name_ja,
-        active_rule.severity,
-        active_rule.opens_exception,
-        active_rule.threshold,
-        case active_rule.comparison
-            when 'gte' then month_on_month.dso_change_days >= active_rule.threshold
-            when 'gt' then month_on_month.dso_change_days > active_rule.threshold
-            when 'lte' then month_on_month.dso_change_days <= active_rule.threshold
-            when 'lt' then month_on_month.dso_change_days < active_rule.threshold
-        end as is_fired
-    from month_on_month
-    inner join active_rule
-        on (';' || active_rule.subject_types || ';') like ('%;' || month_on_month.subject_type || ';%')
+    {{ evaluate_alert_rule('month_on_month', value_column='dso_change_days') }}
 ),
 
 final as (
     select
-        rule_id,
-        rule_name_ja,
-        severity,
-        opens_exception,
-        'dso_days' as kpi_name,
-        subject_type,
-        subject_id,
-        subject_name,
-        'month' as period_grain,
-        month_start as period_start,
-        period_end_date,
-        period_end_date as detected_date,
-        dso_change_days as observed_value,
-        threshold as threshold_value,
-        cast(dso_days as decimal(18, 4)) as measured_value,
-        cast(previous_dso_days as decimal(18, 4)) as baseline_value,
+        {{ alert_row_columns(
+            kpi_name="'dso_days'",
+            period_grain="'month'",
+            period_start='month_start',
+            period_end_date='period_end_date',
+            observed_value='dso_change_days',
+            measured_value='dso_days',
+            baseline_value='previous_dso_days',
+        ) }},
         'DSOが前月比 '
-        || case when dso_change_days >= 0 then '+' else '' end
-        || cast(cast(dso_change_days as decimal(18, 1)) as {{ dbt.type_string() }})
+        || {{ number_text('dso_change_days', signed=true) }}
         || '日 悪化 ('
-        || cast(cast(dso_days as decimal(18, 1)) as {{ dbt.type_string() }})
+        || {{ number_text('dso_days') }}
         || '日)' as finding_ja
     from evaluated
     where is_fired

@@ -24,17 +24,7 @@ dim_customer as (
 ),
 
 active_rule as (
-    select
-        rule_id,
-        rule_name_ja,
-        severity,
-        opens_exception,
-        threshold,
-        comparison,
-        subject_types,
-        minimum_base
-    from alert_rules
-    where rule_id = 'overdue_ratio' and is_enabled
+    {{ alert_rule('overdue_ratio') }}
 ),
 
 company_ratios as (
@@ -107,49 +97,26 @@ observations as (
 ),
 
 evaluated as (
-    select
-        observations.*,
-        active_rule.rule_id,
-        active_rule.rule_name_ja,
-        active_rule.severity,
-        active_rule.opens_exception,
-        active_rule.threshold,
-        case active_rule.comparison
-            when 'gte' then observations.overdue_ratio_pct >= active_rule.threshold
-            when 'gt' then observations.overdue_ratio_pct > active_rule.threshold
-            when 'lte' then observations.overdue_ratio_pct <= active_rule.threshold
-            when 'lt' then observations.overdue_ratio_pct < active_rule.threshold
-        end as is_fired
-    from observations
-    inner join active_rule
-        on (';' || active_rule.subject_types || ';') like ('%;' || observations.subject_type || ';%')
-    where active_rule.minimum_base is null or observations.ending_ar >= active_rule.minimum_base
+    {{ evaluate_alert_rule('observations', value_column='overdue_ratio_pct', base_column='ending_ar') }}
 ),
 
 final as (
     select
-        rule_id,
-        rule_name_ja,
-        severity,
-        opens_exception,
-        'overdue_ratio_pct' as kpi_name,
-        subject_type,
-        subject_id,
-        subject_name,
-        'month' as period_grain,
-        month_start as period_start,
-        period_end_date,
-        period_end_date as detected_date,
-        overdue_ratio_pct as observed_value,
-        threshold as threshold_value,
-        cast(ending_overdue_ar as decimal(18, 4)) as measured_value,
-        cast(ending_ar as decimal(18, 4)) as baseline_value,
+        {{ alert_row_columns(
+            kpi_name="'overdue_ratio_pct'",
+            period_grain="'month'",
+            period_start='month_start',
+            period_end_date='period_end_date',
+            observed_value='overdue_ratio_pct',
+            measured_value='ending_overdue_ar',
+            baseline_value='ending_ar',
+        ) }},
         '延滞債権比率 '
-        || cast(cast(overdue_ratio_pct as decimal(18, 1)) as {{ dbt.type_string() }})
+        || {{ number_text('overdue_ratio_pct') }}
         || '% (延滞 '
-        || cast(cast(round(ending_overdue_ar, 0) as bigint) as {{ dbt.type_string() }})
+        || {{ yen_text('ending_overdue_ar') }}
         || '円 / 残高 '
-        || cast(cast(round(ending_ar, 0) as bigint) as {{ dbt.type_string() }})
+        || {{ yen_text('ending_ar') }}
         || '円)' as finding_ja
     from evaluated
     where is_fired

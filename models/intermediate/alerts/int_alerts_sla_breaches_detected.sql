@@ -12,17 +12,7 @@ fct_collector_weekly as (
 ),
 
 active_rule as (
-    select
-        rule_id,
-        rule_name_ja,
-        severity,
-        opens_exception,
-        threshold,
-        comparison,
-        subject_types,
-        minimum_base
-    from alert_rules
-    where rule_id = 'sla_breach' and is_enabled
+    {{ alert_rule('sla_breach') }}
 ),
 
 closed_weeks as (
@@ -85,45 +75,22 @@ observations as (
 ),
 
 evaluated as (
-    select
-        observations.*,
-        active_rule.rule_id,
-        active_rule.rule_name_ja,
-        active_rule.severity,
-        active_rule.opens_exception,
-        active_rule.threshold,
-        case active_rule.comparison
-            when 'gte' then observations.sla_breach_pct >= active_rule.threshold
-            when 'gt' then observations.sla_breach_pct > active_rule.threshold
-            when 'lte' then observations.sla_breach_pct <= active_rule.threshold
-            when 'lt' then observations.sla_breach_pct < active_rule.threshold
-        end as is_fired
-    from observations
-    inner join active_rule
-        on (';' || active_rule.subject_types || ';') like ('%;' || observations.subject_type || ';%')
-    where active_rule.minimum_base is null or observations.tasks_due_count >= active_rule.minimum_base
+    {{ evaluate_alert_rule('observations', value_column='sla_breach_pct', base_column='tasks_due_count') }}
 ),
 
 final as (
     select
-        rule_id,
-        rule_name_ja,
-        severity,
-        opens_exception,
-        'sla_breach_pct' as kpi_name,
-        subject_type,
-        subject_id,
-        subject_name,
-        'week' as period_grain,
-        week_start as period_start,
-        week_end_date as period_end_date,
-        week_end_date as detected_date,
-        sla_breach_pct as observed_value,
-        threshold as threshold_value,
-        cast(tasks_sla_breached_count as decimal(18, 4)) as measured_value,
-        cast(tasks_due_count as decimal(18, 4)) as baseline_value,
+        {{ alert_row_columns(
+            kpi_name="'sla_breach_pct'",
+            period_grain="'week'",
+            period_start='week_start',
+            period_end_date='week_end_date',
+            observed_value='sla_breach_pct',
+            measured_value='tasks_sla_breached_count',
+            baseline_value='tasks_due_count',
+        ) }},
         'SLA違反率 '
-        || cast(cast(sla_breach_pct as decimal(18, 1)) as {{ dbt.type_string() }})
+        || {{ number_text('sla_breach_pct') }}
         || '% (期限到来 '
         || cast(tasks_due_count as {{ dbt.type_string() }})
         || '件中 '

@@ -10,16 +10,7 @@ int_kpi_target_achievements_unpivoted as (
 ),
 
 active_rule as (
-    select
-        rule_id,
-        rule_name_ja,
-        severity,
-        opens_exception,
-        threshold,
-        comparison,
-        subject_types
-    from alert_rules
-    where rule_id = 'target_met' and is_enabled
+    {{ alert_rule('target_met') }}
 ),
 
 observations as (
@@ -38,49 +29,27 @@ observations as (
 ),
 
 evaluated as (
-    select
-        observations.*,
-        active_rule.rule_id,
-        active_rule.rule_name_ja,
-        active_rule.severity,
-        active_rule.opens_exception,
-        active_rule.threshold,
-        case active_rule.comparison
-            when 'gte' then observations.target_achievement_pct >= active_rule.threshold
-            when 'gt' then observations.target_achievement_pct > active_rule.threshold
-            when 'lte' then observations.target_achievement_pct <= active_rule.threshold
-            when 'lt' then observations.target_achievement_pct < active_rule.threshold
-        end as is_fired
-    from observations
-    inner join active_rule
-        on (';' || active_rule.subject_types || ';') like ('%;' || observations.subject_type || ';%')
+    {{ evaluate_alert_rule('observations', value_column='target_achievement_pct') }}
 ),
 
 final as (
     select
-        rule_id,
-        rule_name_ja,
-        severity,
-        opens_exception,
-        kpi_name,
-        subject_type,
-        subject_id,
-        subject_name,
-        'month' as period_grain,
-        month_start as period_start,
-        period_end_date,
-        period_end_date as detected_date,
-        target_achievement_pct as observed_value,
-        threshold as threshold_value,
-        cast(kpi_value as decimal(18, 4)) as measured_value,
-        cast(target_value as decimal(18, 4)) as baseline_value,
+        {{ alert_row_columns(
+            kpi_name='kpi_name',
+            period_grain="'month'",
+            period_start='month_start',
+            period_end_date='period_end_date',
+            observed_value='target_achievement_pct',
+            measured_value='kpi_value',
+            baseline_value='target_value',
+        ) }},
         kpi_name_ja
         || ' 目標達成: 実績 '
-        || cast(cast(kpi_value as decimal(18, 2)) as {{ dbt.type_string() }})
+        || {{ number_text('kpi_value', decimals=2) }}
         || ' / 目標 '
-        || cast(cast(target_value as decimal(18, 2)) as {{ dbt.type_string() }})
+        || {{ number_text('target_value', decimals=2) }}
         || ' (達成率 '
-        || cast(cast(target_achievement_pct as decimal(18, 1)) as {{ dbt.type_string() }})
+        || {{ number_text('target_achievement_pct') }}
         || '%)' as finding_ja
     from evaluated
     where is_fired

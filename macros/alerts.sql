@@ -1,0 +1,119 @@
+{#- The parts every alert rule model in models/intermediate/alerts shares: the rule's row of the seed
+    alert_rules, how a rule judges an observation, and the alert row fct_kpi_alerts unions. Each rule
+    model keeps what is its own (what it measures and how it words the finding) and calls these for the
+    rest. Arguments are SQL expressions, except a rule id, CTE names (`observations`, `*_alias`) and the
+    column names evaluate_alert_rule qualifies with its CTE. -#}
+
+
+{#- Every rule model reads its own row of the seed the same way; a disabled rule gives no row, so fires nothing. -#}
+{% macro alert_rule(rule_id, alert_rules='alert_rules') -%}
+    select
+        rule_id,
+        rule_name_ja,
+        severity,
+        opens_exception,
+        threshold,
+        comparison,
+        subject_types,
+        minimum_base
+    from {{ alert_rules }}
+    where rule_id = '{{ rule_id }}' and is_enabled
+{%- endmacro %}
+
+
+{#- The seed's subject_types is a ';'-separated list (`company;team`); one place decides how it is matched. -#}
+{% macro rule_watches_subject(rule_alias, subject_type_column) -%}
+    (';' || {{ rule_alias }}.subject_types || ';') like ('%;' || {{ subject_type_column }} || ';%')
+{%- endmacro %}
+
+
+{#- The seed's comparison (gte, gt, lte, lt) against its threshold, in one place; null when the value is null. -#}
+{% macro threshold_fired(value_column, rule_alias='active_rule') -%}
+        case {{ rule_alias }}.comparison
+            when 'gte' then {{ value_column }} >= {{ rule_alias }}.threshold
+            when 'gt' then {{ value_column }} > {{ rule_alias }}.threshold
+            when 'lte' then {{ value_column }} <= {{ rule_alias }}.threshold
+            when 'lt' then {{ value_column }} < {{ rule_alias }}.threshold
+        end
+{%- endmacro %}
+
+
+{#- A rule with a minimum_base judges only observations whose base reaches it (1 late task of 1 is no trend). -#}
+{% macro meets_minimum_base(base_column, rule_alias='active_rule') -%}
+    ({{ rule_alias }}.minimum_base is null or {{ base_column }} >= {{ rule_alias }}.minimum_base)
+{%- endmacro %}
+
+
+{#- The `evaluated` step every rule model shares: each observation of a subject type the rule watches, with
+    the rule's columns and is_fired; with base_column, observations under the rule's minimum_base are left out. -#}
+{% macro evaluate_alert_rule(observations, value_column, base_column=none, rule_alias='active_rule') -%}
+    select
+        {{ observations }}.*,
+        {{ rule_alias }}.rule_id,
+        {{ rule_alias }}.rule_name_ja,
+        {{ rule_alias }}.severity,
+        {{ rule_alias }}.opens_exception,
+        {{ rule_alias }}.threshold,
+        {{ threshold_fired(observations ~ '.' ~ value_column, rule_alias) }} as is_fired
+    from {{ observations }}
+    inner join {{ rule_alias }}
+        on {{ rule_watches_subject(rule_alias, observations ~ '.subject_type') }}
+    {%- if base_column %}
+    where {{ meets_minimum_base(observations ~ '.' ~ base_column, rule_alias) }}
+    {%- endif %}
+{%- endmacro %}
+
+
+{#- Every rule model ends with the same alert row (fct_kpi_alerts unions them by these names): all its
+    columns but finding_ja, which the rule model writes next. Values are decimal(18, 4) whatever the rule
+    measures; detected_date is the period's end; the rule's columns come from the row being projected. -#}
+{% macro alert_row_columns(
+    kpi_name,
+    period_grain,
+    period_start,
+    period_end_date,
+    observed_value,
+    measured_value,
+    baseline_value,
+    subject_type='subject_type',
+    subject_id='subject_id',
+    subject_name='subject_name'
+) -%}
+        rule_id,
+        rule_name_ja,
+        severity,
+        opens_exception,
+        {{ aliased_column(kpi_name, 'kpi_name') }},
+        {{ aliased_column(subject_type, 'subject_type') }},
+        {{ aliased_column(subject_id, 'subject_id') }},
+        {{ aliased_column(subject_name, 'subject_name') }},
+        {{ aliased_column(period_grain, 'period_grain') }},
+        {{ aliased_column(period_start, 'period_start') }},
+        {{ aliased_column(period_end_date, 'period_end_date') }},
+        {{ period_end_date }} as detected_date,
+        cast({{ observed_value }} as decimal(18, 4)) as observed_value,
+        threshold as threshold_value,
+        cast({{ measured_value }} as decimal(18, 4)) as measured_value,
+        cast({{ baseline_value }} as decimal(18, 4)) as baseline_value
+{%- endmacro %}
+
+
+{#- `expression as name`, or the bare column where it already has the name (so the SQL reads as written by hand). -#}
+{% macro aliased_column(expression, name) -%}
+    {{ expression }}{{ (' as ' ~ name) if expression | trim != name }}
+{%- endmacro %}
+
+
+{#- A number as the findings print it: cast to `decimals` places, with '+' before a change of 0 or more when signed. -#}
+{% macro number_text(value_column, decimals=1, signed=false) -%}
+        {%- if signed -%}
+        case when {{ value_column }} >= 0 then '+' else '' end
+        || {% endif -%}
+        cast(cast({{ value_column }} as decimal(18, {{ decimals }})) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+
+{#- An amount as the findings print it: whole yen, no decimals. -#}
+{% macro yen_text(amount_column) -%}
+    cast(cast(round({{ amount_column }}, 0) as bigint) as {{ dbt.type_string() }})
+{%- endmacro %}
