@@ -1,11 +1,13 @@
-"""Work and money that belong to no customer: unidentified deposits and back-office tasks."""
+"""Work and money that belong to no customer: unidentified deposits, back-office and exception tasks."""
 
 from __future__ import annotations
 
+import hashlib
 import random
+from datetime import date
 
 from . import books
-from .calendar import END, START, from_iso, month_end, month_start, next_business_day, iso
+from .calendar import END, OPENING, START, add_business_days, iso, month_end, month_start, next_business_day
 from .dunning import Task, later, write_tasks
 from .formats import money
 from .masters import CASH, EAST_COLLECTORS, MANAGERS, SUSPENSE, WEST_COLLECTORS, CORPORATE_COLLECTORS
@@ -14,13 +16,14 @@ from .world import World
 # Remitters that match no customer: individuals and a firm that paid us by mistake.
 UNMATCHED_REMITTERS = ["ﾀﾅｶ ﾀﾛｳ", "ｽｽﾞｷ ﾊﾅｺ", "ﾐﾗｲｹﾝｾﾂ(ｶ", "ﾆﾎﾝｼﾞﾕｳﾀｸｻ-ﾋﾞｽ(ｶ", "ｻﾄｳ ｲﾁﾛｳ"]
 
-RESOLUTION_TAGS = [
-    "自動消込ルール追加;顧客マスタ修正",
-    "請求書テンプレート修正",
-    "振込名義登録",
-    "督促シナリオ見直し;担当者教育",
-    "バッチ監視追加",
-    "顧客マスタ修正",
+# How the finance team answers a cash-balance drop (resolution_tags, ';'-separated).
+CASH_RESOLUTION_TAGS = [
+    "資金繰り表見直し;入金予定確認",
+    "入金予定確認",
+    "支払予定確認;資金繰り表見直し",
+    "大口入金督促;入金予定確認",
+    "資金移動手配",
+    "資金繰り表見直し",
 ]
 COLLECTORS = EAST_COLLECTORS + WEST_COLLECTORS + CORPORATE_COLLECTORS
 
@@ -53,7 +56,7 @@ def unmatched_deposits(world: World) -> None:
 
 
 def back_office_tasks(world: World) -> None:
-    """Processing errors, exception-ledger items and miscellaneous requests."""
+    """Processing errors and miscellaneous requests (exception tasks: exception_tasks)."""
     rng = random.Random(f"{world.seed}/back-office")
     tasks: list[Task] = []
     per_month = max(1, round(2 * world.scale))
@@ -76,23 +79,77 @@ def back_office_tasks(world: World) -> None:
             task = Task(at, "other", rng.choice(COLLECTORS), sla_hours=72, has_account=False)
             task.close(later(at, rng.randint(1, 90)), rng.random() < 0.8)
             tasks.append(task)
-    count = max(3, round(6 * world.scale))
-    # The ledger numbers exceptions per year (EXC-2026-0001); at least one falls in 2026.
-    exceptions = sorted(
-        [next_business_day(rng.randint(from_iso("2026-01-05"), END - 5))]
-        + [next_business_day(rng.randint(from_iso("2025-07-01"), END - 5)) for _ in range(count - 1)]
-    )
-    numbers: dict[int, int] = {}
-    for day in exceptions:
-        if day > END:
+    write_tasks(world, tasks, "")
+
+
+# The warehouse's rule cash_balance_drop (seeds/alert_rules.csv; models/intermediate/alerts/
+# int_alerts_cash_balance_drops_detected.sql): the all-account balance at an ISO week's end
+# (Sunday, end of day) against the previous week's end, change % rounded to 4 places, fires at or
+# below −10. The alert is about the week starting on that Monday.
+CASH_DROP_RULE = ("cash_balance_drop", "cash_balance_change_pct", "company", "company")
+CASH_DROP_THRESHOLD_PCT = -10
+# The first cash alerts of the run predate the exception workflow in the CRM; they stay without
+# tasks (tests/python/test_exception_ledger.py answers the first two itself).
+UNANSWERED_CASH_ALERTS = 2
+
+
+def cash_drop_weeks(total: list[int]) -> list[tuple[int, float]]:
+    """(Monday, change %) of each week the rule fires on; total[i] is the all-account balance
+    at the end of day OPENING + i. Only closed weeks: the last Sunday on or before END."""
+    first_sunday = OPENING + (6 - date.fromordinal(OPENING).weekday()) % 7
+    fired = []
+    for sunday in range(first_sunday + 7, END + 1, 7):
+        current, previous = total[sunday - OPENING], total[sunday - 7 - OPENING]
+        if previous == 0:
             continue
-        year = int(iso(day)[:4])
-        numbers[year] = numbers.get(year, 0) + 1
-        at = (day, 60 * rng.randint(570, 1000))
-        task = Task(at, "exception", rng.choice(MANAGERS), sla_hours=72, has_account=False)
-        task.external_ref = f"EXC-{year}-{numbers[year]:04d}"
-        task.close(later(at, 24 * rng.randint(0, 6) + rng.randint(1, 8)), False)
+        change_pct = round((current - previous) * 100 / previous, 4)
+        if change_pct <= CASH_DROP_THRESHOLD_PCT:
+            fired.append((sunday - 6, change_pct))
+    return fired
+
+
+def exception_id(rule: tuple[str, str, str, str], period_start: int) -> str:
+    """The warehouse's exception id: EXC- and the first 12 hex digits of the alert id, the md5 of
+    rule_id|kpi_name|subject_type|subject_id|period_start (fct_kpi_alerts)."""
+    alert_id = hashlib.md5("|".join([*rule, iso(period_start)]).encode("utf-8")).hexdigest()
+    return "EXC-" + alert_id[:12]
+
+
+def exception_tasks(world: World, balances: dict[str, list[int]]) -> None:
+    """CRM exception tasks answering the cash-balance-drop alerts the warehouse will raise.
+
+    A deterministic handful of the fired weeks is answered, each by one task created 1–2 business
+    days after the Monday following the week's end (the exception opens that Monday at 00:00),
+    SLA 48 h. Two consecutive fired weeks are always among them, the first resolved within days,
+    so the second is a recurrence (再発); the latest task is still open."""
+    rng = random.Random(f"{world.seed}/exceptions")
+    total = [sum(day) for day in zip(*balances.values())]
+    eligible = [monday for monday, _ in cash_drop_weeks(total)][UNANSWERED_CASH_ALERTS:]
+    count = min(len(eligible), max(3, round(6 * world.scale**0.25)))
+    if count == 0:
+        return
+    if count >= 2:
+        first = rng.randrange(len(eligible) - 1)  # first and first + 1: the recurrence
+        others = rng.sample([k for k in range(len(eligible)) if k not in (first, first + 1)], count - 2)
+        chosen = sorted({first, first + 1, *others})
+    else:
+        first, chosen = None, [0]
+    last = chosen[-1]
+    # One answer misses the 48 h SLA (never the one the recurrence follows, nor the open one).
+    late = rng.choice([k for k in chosen if k not in (last, first)] or [None])
+    tasks: list[Task] = []
+    for k in chosen:
+        monday = eligible[k]
+        at = (add_business_days(monday + 7, rng.randint(1, 2)), 60 * rng.randint(570, 1000))
+        if at[0] > END:
+            continue
+        task = Task(at, "exception", rng.choice(MANAGERS + COLLECTORS), sla_hours=48, has_account=False)
+        task.external_ref = exception_id(CASH_DROP_RULE, monday)
+        hours = rng.randint(50, 70) if k == late else rng.randint(3, 40)
+        tags = rng.choice(CASH_RESOLUTION_TAGS)
+        if k != last or len(chosen) < 3:
+            task.close(later(at, hours), False)
         if task.status == "done":
-            task.resolution_tags = rng.choice(RESOLUTION_TAGS)
+            task.resolution_tags = tags
         tasks.append(task)
     write_tasks(world, tasks, "")

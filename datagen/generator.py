@@ -9,7 +9,7 @@ from tqdm import tqdm
 
 from .company import CompanyBooks
 from .dunning import Dunning
-from .extras import back_office_tasks, unmatched_deposits
+from .extras import back_office_tasks, exception_tasks, unmatched_deposits
 from .masters import ACCOUNTS, ASSIGNEES, CustomerFactory
 from .formats import flag
 from .planted import plant
@@ -55,7 +55,9 @@ def generate(out_dir: Path, scale: float = 1.0, seed: int = DEFAULT_SEED, show_p
     _write_orphans(world, n)
     unmatched_deposits(world)
     back_office_tasks(world)
-    CompanyBooks(world).run()
+    books = CompanyBooks(world)
+    books.run()
+    exception_tasks(world, books.balances)  # answers alerts on the final bank balances
     plant(world, first_invoice, fourth_customer)
     return world.close()
 

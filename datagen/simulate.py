@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Callable
 
 from . import books
 from .calendar import (
@@ -341,7 +342,7 @@ class CustomerSimulation:
 
     def plan_legal(self) -> None:
         c, rng = self.c, self.rng
-        if not (c.index == 0 or rng.random() < 0.5):
+        if not (c.index == 0 or rng.random() < 0.65):
             return
         threshold = 100 if c.index == 0 else rng.randint(90, 150)
 
@@ -360,10 +361,11 @@ class CustomerSimulation:
             return
         for d in docs:
             d.payments = [p for p in d.payments if p.day <= cut]
-        kinds = ["paid_after_letter", "settlement", "lawsuit_won", "lawsuit_lost", "bankrupt", "withdrawn"]
+        kinds = ["paid_after_letter", "settlement", "lawsuit", "bankrupt", "withdrawn"]
         # Cases opened early have had time for a lawsuit; later ones are mostly still talking.
+        # Whether a lawsuit is won is decided run-wide when its judgment falls (World.judgment_lost).
         early = opened < from_iso("2026-01-01")
-        weights = [5, 25, 35, 10, 15, 10] if early else [25, 40, 15, 0, 10, 10]
+        weights = [5, 25, 45, 15, 10] if early else [25, 40, 15, 10, 10]
         kind = "settlement" if c.index == 0 else rng.choices(kinds, weights=weights)[0]
         case = LegalCase(opened, docs, kind)
         case.assignee = rng.choice(LEGAL_STAFF)
@@ -372,7 +374,7 @@ class CustomerSimulation:
         for d in docs:
             d.case = case
         open_total = sum(d.net - paid_by(d, cut) for d in docs)
-        _script_case(case, open_total, rng, servicer, yamada=c.index == 0)
+        _script_case(case, open_total, rng, servicer, yamada=c.index == 0, judgment_lost=self.world.judgment_lost)
         self.case = case
         self._allocate_recoveries(case, {id(d): d.net - paid_by(d, cut) for d in docs})
 
@@ -740,8 +742,18 @@ class CustomerSimulation:
                 w.table("legal/recoveries").write([case.id, iso(dep.day), money(dep.cents), money(cost) if cost else ""])
 
 
-def _script_case(case: LegalCase, open_total: int, rng: random.Random, servicer: bool, yamada: bool) -> None:
-    """The course of a legal case: its events, recoveries and closing, cut at the data's end."""
+def _script_case(
+    case: LegalCase,
+    open_total: int,
+    rng: random.Random,
+    servicer: bool,
+    yamada: bool,
+    judgment_lost: Callable[[], bool],
+) -> None:
+    """The course of a legal case: its events, recoveries and closing, cut at the data's end.
+
+    judgment_lost is asked once per lawsuit judged within the data, in the order customers are
+    simulated: whether that judgment goes against us."""
     t = case.opened
     events: list[tuple[int, str, str, int]] = [(t, "stage_change", "demand_letter", 2_500 * 100)]
     recoveries: list[tuple[int, int]] = []
@@ -773,16 +785,18 @@ def _script_case(case: LegalCase, open_total: int, rng: random.Random, servicer:
             paid += amount
         closed = later(d, 5, 20)
         outcome = "recovered" if ratio >= 0.999 else "partially_recovered"
-    elif kind in ("lawsuit_won", "lawsuit_lost"):
+    elif kind == "lawsuit":
         neg = later(t, 10, 30)
         filing = later(neg, 20, 60)
         stamp = min(max(open_total // 200, 10_000 * 100), 300_000 * 100) // 100 * 100
         events += [(neg, "stage_change", "negotiation", 0), (filing, "filing", "lawsuit", stamp)]
         judged = later(filing, 60, 120)  # often by default (欠席判決)
-        if kind == "lawsuit_won":
+        # 判決: counsel's appearance fee and the service of the judgment, won or lost.
+        judgment_cost = rng.randint(30, 120) * 1_000 * 100
+        if judged > END or not judgment_lost():
             enforce = later(judged, 14, 45)
             events += [
-                (judged, "judgment_won", "judgment", 0),
+                (judged, "judgment_won", "judgment", judgment_cost),
                 (enforce, "enforcement_started", "enforcement", rng.randint(100, 400) * 1_000 * 100),
             ]
             d, left = enforce, open_total
@@ -795,7 +809,7 @@ def _script_case(case: LegalCase, open_total: int, rng: random.Random, servicer:
             closed = later(d, 30, 90)
             outcome = "partially_recovered"
         else:
-            events.append((judged, "judgment_lost", "judgment", 0))
+            events.append((judged, "judgment_lost", "judgment", judgment_cost))
             closed, outcome = later(judged, 14, 30), "uncollectible"
     elif kind == "bankrupt":
         neg = later(t, 10, 30)

@@ -60,6 +60,13 @@ class World:
         self.sales_tax = [0] * 18
         # Open overdue AR per quarter-end by age bucket (1–90, 91–180, 181–365, >365 days).
         self.aging: dict[int, list[int]] = {q: [0, 0, 0, 0] for q in quarter_ends()}
+        self.judgments = 0  # lawsuits judged within the data so far
+
+    def judgment_lost(self) -> bool:
+        """Whether the next lawsuit judged within the data is lost: the 2nd of the run and every
+        4th after it, so most are won and even the smallest sample has a loss once it has two."""
+        self.judgments += 1
+        return self.judgments % 4 == 2
 
     def table(self, name: str) -> Table:
         return self.tables[name]

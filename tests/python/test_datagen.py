@@ -12,6 +12,7 @@ import hashlib
 import re
 import sys
 from collections import defaultdict
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from datagen import DEFAULT_SEED, PLANTED_VIOLATIONS, generate  # noqa: E402
+from datagen.calendar import add_business_days  # noqa: E402
 
 SCALE = 0.1
 LAST_DAY = "2026-10-31"
@@ -123,6 +125,18 @@ def raw(landing: Path) -> dict[str, list[dict[str, str]]]:
 @pytest.fixture(scope="module")
 def valid(raw: dict[str, list[dict[str, str]]]) -> dict[str, list[dict[str, str]]]:
     """The rows the warehouse should stage: planted rows removed (a duplicate's first copy stays)."""
+    return without_planted(raw)
+
+
+@pytest.fixture(scope="module")
+def valid_scale_1(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, str]]]:
+    """The valid rows at scale 1 (the shipped sample's size): legal cases reach judgment only there."""
+    out = tmp_path_factory.mktemp("landing_scale_1")
+    generate(out, scale=1, seed=DEFAULT_SEED, show_progress=False)
+    return without_planted({t: read_csv(out / f"{t}.csv") for t in EXPECTED_COLUMNS if t not in PARQUET})
+
+
+def without_planted(raw: dict[str, list[dict[str, str]]]) -> dict[str, list[dict[str, str]]]:
     planted = defaultdict(list)
     for table, key, reason in PLANTED_VIOLATIONS:
         planted[table].append((key, reason))
@@ -471,9 +485,100 @@ def test_task_types_and_promises(valid: dict[str, list[dict[str, str]]]) -> None
         assert (row["completed_at"] != "") == (row["status"] == "done")
         assert row["created_at"] < row["sla_due_at"]
         assert row["completed_at"] == "" or row["completed_at"] >= row["created_at"]
-    assert any(r["external_ref"].startswith("EXC-2026-") for r in valid["crm/tasks"])
     promises = [r for r in valid["crm/activities"] if r["outcome"] == "promise_to_pay"]
     assert promises and all(r["promise_date"] and r["promise_amount"] for r in promises)
+
+
+# ----------------------------------------------------------------------------- exception tasks and judgments
+
+
+def cash_drop_exceptions(valid: dict[str, list[dict[str, str]]]) -> list[tuple[date, str]]:
+    """(Monday, exception_id) of every week the warehouse's cash_balance_drop fires on, recomputed from
+    bank/balances as int_alerts_cash_balance_drops_detected does: the all-account balance at the
+    ISO week's end (Sunday) against the previous Sunday, change % rounded to 4 places, at or below
+    −10 (seeds/alert_rules.csv); alert_id = md5(rule|kpi|subject_type|subject_id|period_start)."""
+    totals: dict[date, int] = defaultdict(int)
+    for row in valid["bank/balances"]:
+        totals[date.fromisoformat(row["balance_at"][:10])] += cents(row["balance"])
+    fired = []
+    for sunday in sorted(d for d in totals if d.weekday() == 6):
+        previous = totals.get(sunday - timedelta(days=7))
+        if not previous:
+            continue
+        if round((totals[sunday] - previous) * 100 / previous, 4) <= -10:
+            monday = sunday - timedelta(days=6)
+            key = f"cash_balance_drop|cash_balance_change_pct|company|company|{monday:%Y-%m-%d}"
+            fired.append((monday, "EXC-" + hashlib.md5(key.encode("utf-8")).hexdigest()[:12]))
+    return fired
+
+
+@pytest.mark.parametrize("data", ["valid", "valid_scale_1"])
+def test_exception_tasks_answer_cash_drop_alerts(data: str, request: pytest.FixtureRequest) -> None:
+    valid = request.getfixturevalue(data)
+    fired = cash_drop_exceptions(valid)
+    monday_of = {exception_id: monday for monday, exception_id in fired}
+    tasks = [r for r in valid["crm/tasks"] if r["task_type"] == "exception"]
+    roles = {r["assignee_id"]: r["role"] for r in valid["crm/assignees"]}
+    assert len(tasks) >= 3
+    assert len({t["external_ref"] for t in tasks}) == len(tasks)
+    assert {t["external_ref"] for t in tasks} <= set(monday_of), "every exception task names a fired alert"
+    assert not {t["external_ref"] for t in tasks} & {e for _, e in fired[:2]}, "the first two stay unanswered"
+    for task in tasks:
+        created = datetime.fromisoformat(task["created_at"])
+        opened = datetime.combine(monday_of[task["external_ref"]] + timedelta(days=7), datetime.min.time())
+        business_days_on = {date.fromordinal(add_business_days(opened.toordinal(), n)) for n in (1, 2)}
+        assert created.date() in business_days_on, task  # 1–2 business days after the opening Monday
+        assert created.date() <= date.fromisoformat(LAST_DAY)
+        assert datetime.fromisoformat(task["sla_due_at"]) - created == timedelta(hours=48)
+        assert roles[task["assignee_id"]] in ("manager", "collector")
+        assert task["crm_account_id"] == task["invoice_id"] == ""
+        assert (task["status"] == "done") == bool(task["completed_at"]) == bool(task["resolution_tags"])
+    done = [t for t in tasks if t["status"] == "done"]
+    assert len(done) > len(tasks) / 2 and len(tasks) - len(done) == 1
+    # A recurrence: consecutive firings both answered, the first resolved before the second opened.
+    completed = {t["external_ref"]: t["completed_at"] for t in done}
+    recurrences = [
+        later for (_, earlier), (monday, later) in zip(fired, fired[1:])
+        if earlier in completed and later in {t["external_ref"] for t in tasks}
+        and datetime.fromisoformat(completed[earlier]) <= datetime.combine(monday + timedelta(days=7), datetime.min.time())
+    ]
+    assert recurrences
+
+
+@pytest.mark.parametrize("data", ["valid", "valid_scale_1"])
+def test_judgments_follow_the_filing_and_precede_the_closing(data: str, request: pytest.FixtureRequest) -> None:
+    valid = request.getfixturevalue(data)
+    cases = {r["legal_case_id"]: r for r in valid["legal/cases"]}
+    events: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in valid["legal/events"]:
+        events[row["legal_case_id"]].append(row)
+    judgments = [r for r in valid["legal/events"] if r["event_type"] in ("judgment_won", "judgment_lost")]
+    for judgment in judgments:
+        case = cases[judgment["legal_case_id"]]
+        own = sorted(events[case["legal_case_id"]], key=lambda r: r["event_date"])
+        filings = [r["event_date"] for r in own if r["event_type"] == "filing"]
+        assert filings and filings[0] < judgment["event_date"] <= LAST_DAY, judgment
+        assert case["opened_date"] < judgment["event_date"]
+        assert not case["closed_date"] or judgment["event_date"] < case["closed_date"], judgment
+        assert judgment["stage"] == "judgment" and cents(judgment["cost"]) > 0, judgment
+        assert sum(1 for r in own if r["event_type"].startswith("judgment_")) == 1
+        after = [r for r in own if r["event_date"] > judgment["event_date"]]
+        if judgment["event_type"] == "judgment_lost":
+            assert [r["stage"] for r in after] in ([], ["closed"])
+            assert case["outcome"] in ("", "uncollectible")
+        else:
+            assert all(r["event_type"] != "judgment_lost" for r in after)
+    # A case in a post-filing stage has its judgment; one still at lawsuit has none.
+    for case_id, case in cases.items():
+        types = {r["event_type"] for r in events[case_id]}
+        if case["current_stage"] in ("judgment", "enforcement"):
+            assert types & {"judgment_won", "judgment_lost"}, case_id
+        if case["current_stage"] == "lawsuit":
+            assert not types & {"judgment_won", "judgment_lost"}, case_id
+    if data == "valid_scale_1":
+        won = sum(1 for r in judgments if r["event_type"] == "judgment_won")
+        lost = len(judgments) - won
+        assert lost >= 1 and won > lost
 
 
 # ----------------------------------------------------------------------------- planted violations
