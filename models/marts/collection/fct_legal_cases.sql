@@ -70,15 +70,15 @@ event_totals as (
     group by legal_case_id
 ),
 
--- The stage as of as_of_date: the latest stage change by then; the legal system's current stage
--- when the case records no stage change by then.
+-- The stage as of as_of_date: the stage of the latest event that names one (any event may carry a
+-- stage, sources.md); the legal system's current stage when no event by then names one.
 stage_changes_ranked as (
     select
         legal_case_id,
         legal_stage,
         row_number() over (partition by legal_case_id order by event_date desc, legal_stage) as change_rank
     from events
-    where event_type = 'stage_change' and legal_stage is not null
+    where legal_stage is not null
 ),
 
 recovery_totals as (
