@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 SAMPLE := sample/landing
 DBT := $(BIN)/dbt
 
-.PHONY: build test test-python dbt-build docs lint bench sample clean
+.PHONY: build test test-python dbt-build docs lint bench sample clean dev materialize reports
 
 $(INSTALLED): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,3 +49,35 @@ clean:
 # wall time, slowest models and peak memory per scale.
 bench: $(INSTALLED)
 	$(BIN)/python bench/run.py
+
+DAGSTER := $(BIN)/dagster
+DAGSTER_HOME_DIR := $(CURDIR)/.dagster_home
+DAGSTER_PORT ?= 3000
+MANIFEST := target/manifest.json
+DBT_SOURCES := dbt_project.yml profiles.yml $(shell find models macros seeds tests/dbt -type f 2>/dev/null)
+
+# dagster-dbt reads dbt's manifest when the code location loads. `dbt build` (make build) writes
+# it; this rewrites it whenever a model, macro, seed or test is newer.
+$(MANIFEST): $(INSTALLED) $(DBT_SOURCES)
+	$(DBT) parse --quiet
+	@touch $@
+
+$(DAGSTER_HOME_DIR)/dagster.yaml: orchestration/dagster_home/dagster.yaml
+	mkdir -p $(DAGSTER_HOME_DIR)
+	cp $< $@
+
+# The Dagster UI and daemon (schedule, sensors, run queue) on 127.0.0.1. `exec` makes dagster the
+# recipe's own process: Ctrl-C reaches it, and make passes a SIGTERM on to it. dagster dev treats
+# SIGTERM as SIGINT, which a shell started in the background ignores: SIGINT is reset first.
+dev: $(INSTALLED) $(SAMPLE)/billing/invoices.csv $(MANIFEST) $(DAGSTER_HOME_DIR)/dagster.yaml
+	export DAGSTER_HOME="$(DAGSTER_HOME_DIR)" PATH="$(CURDIR)/$(BIN):$$PATH"; \
+	exec $(BIN)/python -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+		$(DAGSTER) dev --host 127.0.0.1 --port $(DAGSTER_PORT)
+
+# One run of everything, as the daily schedule does, without the UI.
+materialize: $(INSTALLED) $(SAMPLE)/billing/invoices.csv $(MANIFEST) $(DAGSTER_HOME_DIR)/dagster.yaml
+	DAGSTER_HOME="$(DAGSTER_HOME_DIR)" $(DAGSTER) asset materialize -m orchestration.definitions --select '*'
+
+# The weekly, monthly and quarterly reports (AR_REPORTS_DIR, default reports/), from the serving copy.
+reports: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME_DIR)/dagster.yaml
+	DAGSTER_HOME="$(DAGSTER_HOME_DIR)" $(DAGSTER) asset materialize -m orchestration.definitions --select 'group:reports'

@@ -1,0 +1,1 @@
+"""Dagster code location of the AR collection warehouse: see orchestration/definitions.py."""
