@@ -174,8 +174,11 @@ designed_names = st.builds(
 
 # Up to 300 names per example: one DuckDB round trip checks a whole batch.
 BATCH = {"min_size": 50, "max_size": 300}
+# Derandomized: CI must give the same answer on every run; explore more by raising max_examples
+# and dropping derandomize locally.
 PROPERTY_SETTINGS = settings(
     max_examples=25,
+    derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
