@@ -31,8 +31,11 @@ build: dbt-build
 # dbt's own tests (data tests, unit tests, tie-outs) run inside `dbt build`; pytest covers the rest.
 test: dbt-build test-python
 
+# The normaliser's property tests run in a process of their own: in one long session after the
+# dbt-building tests they once failed in a way that never reproduced alone (see DECISIONS.md).
 test-python: $(INSTALLED)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests/python/test_name_normaliser.py
+	$(BIN)/python -m pytest --ignore=tests/python/test_name_normaliser.py
 
 docs: $(INSTALLED)
 	$(DBT) docs generate
