@@ -51,7 +51,7 @@ def minimal_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_only_the_required_files_build_with_empty_optional_models(minimal_landing: Path, tmp_path: Path) -> None:
     duckdb_path = tmp_path / "ar.duckdb"
-    result = run_dbt(["build", "--select", "staging", "intermediate", "marts.customers",
+    result = run_dbt(["build", "--select", "staging", "+marts.customers",
                       "--indirect-selection", "cautious", "--exclude-resource-type", "unit_test"], tmp_path, duckdb_path, landing_dir=minimal_landing)
     assert result.returncode == 0, result.stdout[-4000:]
     assert query(duckdb_path, "select invoice_id, currency, document_type from staging.stg_billing__invoices "
