@@ -49,25 +49,7 @@ weekly_parts as (
     select
         int_assignee_days_summarised.assignee_id,
         int_days_spanned.week_start,
-        sum(int_assignee_days_summarised.tasks_created_count) as tasks_created_count,
-        sum(int_assignee_days_summarised.tasks_completed_count) as tasks_completed_count,
-        sum(int_assignee_days_summarised.activity_count) as activity_count,
-        sum(int_assignee_days_summarised.call_count) as call_count,
-        sum(int_assignee_days_summarised.email_count) as email_count,
-        sum(int_assignee_days_summarised.letter_count) as letter_count,
-        sum(int_assignee_days_summarised.visit_count) as visit_count,
-        sum(int_assignee_days_summarised.sms_count) as sms_count,
-        sum(int_assignee_days_summarised.portal_count) as portal_count,
-        sum(int_assignee_days_summarised.other_count) as other_count,
-        sum(int_assignee_days_summarised.automated_activity_count) as automated_activity_count,
-        sum(int_assignee_days_summarised.lead_time_hours_sum) as lead_time_hours_sum,
-        sum(int_assignee_days_summarised.tasks_due_count) as tasks_due_count,
-        sum(int_assignee_days_summarised.tasks_sla_breached_count) as tasks_sla_breached_count,
-        sum(int_assignee_days_summarised.reopened_task_count) as reopened_task_count,
-        sum(int_assignee_days_summarised.first_contact_resolved_count) as first_contact_resolved_count,
-        sum(int_assignee_days_summarised.promises_due_count) as promises_due_count,
-        sum(int_assignee_days_summarised.promises_kept_count) as promises_kept_count,
-        sum(int_assignee_days_summarised.collected_amount) as collected_amount
+        {{ sum_assignee_parts('int_assignee_days_summarised') }}
     from int_assignee_days_summarised
     inner join int_days_spanned on int_assignee_days_summarised.part_date = int_days_spanned.day_date
     group by int_assignee_days_summarised.assignee_id, int_days_spanned.week_start
