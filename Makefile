@@ -6,8 +6,11 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SAMPLE := sample/landing
 DBT := $(BIN)/dbt
+# The landing preparation (python -m landing prepare) writes UTF-8 copies of AR_LANDING_DIR here,
+# and dbt reads them: encodings, 全銀協 files, mapped headers and malformed lines are handled there.
+PREPARED_DIR := $(or $(AR_PREPARED_DIR),warehouse/landing)
 
-.PHONY: build test test-python dbt-build docs lint bench sample clean dev materialize reports
+.PHONY: build test test-python dbt-build prepare browser docs lint bench sample clean dev materialize reports
 
 $(INSTALLED): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,13 +26,20 @@ $(SAMPLE)/billing/invoices.csv: | $(INSTALLED)
 sample: $(INSTALLED)
 	$(BIN)/python -m datagen --out $(SAMPLE)
 
-dbt-build: $(INSTALLED) $(SAMPLE)/billing/invoices.csv
-	$(DBT) build
+prepare: $(INSTALLED) $(SAMPLE)/billing/invoices.csv
+	$(BIN)/python -m landing prepare --to "$(PREPARED_DIR)"
+
+dbt-build: prepare
+	$(DBT) build --vars '{landing_dir: "$(PREPARED_DIR)"}'
 
 build: dbt-build
 
 # dbt's own tests (data tests, unit tests, tie-outs) run inside `dbt build`; pytest covers the rest.
-test: dbt-build test-python
+test: dbt-build browser test-python
+
+# Chromium and the CJK fonts for the report tests: installed through apt when missing (as root).
+browser:
+	@scripts/ensure-browser
 
 # The normaliser's property tests run in a process of their own: in one long session after the
 # dbt-building tests they once failed in a way that never reproduced alone (see DECISIONS.md).

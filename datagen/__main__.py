@@ -1,4 +1,4 @@
-"""Command line: python -m datagen --out sample/landing [--scale 1] [--seed 20251101]."""
+"""Command line: python -m datagen --out sample/landing [--scale 1] [--seed 20251101] [--bank-format csv]."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from .generator import DEFAULT_SEED, generate
+from .world import BANK_FORMATS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,10 +16,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="landing folder to (over)write")
     parser.add_argument("--scale", type=float, default=1.0, help="1 ≈ 200 customers; grows linearly")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="same seed, same bytes")
+    parser.add_argument(
+        "--bank-format", choices=BANK_FORMATS, default="csv",
+        help="bank transactions as bank/transactions.csv, or as 全銀協 files under bank/zengin/",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    counts = generate(args.out, scale=args.scale, seed=args.seed, show_progress=not args.quiet)
+    counts = generate(
+        args.out, scale=args.scale, seed=args.seed, show_progress=not args.quiet, bank_format=args.bank_format
+    )
     if not args.quiet:
         for table, rows in counts.items():
             print(f"{table:32s} {rows:>10,d}", file=sys.stderr)

@@ -248,15 +248,19 @@ class CompanyBooks:
         bank = w.table("bank/transactions")
         for p in self.payments:
             p_id = w.ids.bank.next()
-            bank.write([p_id, p.account, iso(p.day), money(-p.cents), "JPY", "", ""])
-            entries.append((p.day, 1, f"{p.description} {p_id}", p.lines, "system"))
+            bank.write([p_id, w.bank_account_id(p.account), iso(p.day), money(-p.cents), "JPY", "", ""])
+            entries.append((p.day, 1, f"{p.description} {w.bank_transaction_ref(p_id)}", p.lines, "system"))
         entries.sort(key=lambda e: (e[0], e[1]))
         for day, _, description, lines, by in entries:
             books.post(w, day, "other", by, description, lines)
         table = w.table("bank/balances")
         for account in BANK_ACCOUNTS:
+            account_id = w.bank_account_id(account)
             for i, balance in enumerate(self.balances[account]):
-                table.write([account, iso(OPENING + i) + "T23:59:59", money(balance), "JPY"])
+                table.write([account_id, iso(OPENING + i) + "T23:59:59", money(balance), "JPY"])
+            if w.zengin is not None:  # the statement's 取引前残高 / 取引後残高
+                series = self.balances[account]
+                w.zengin.set_balances(account_id, series[START - 1 - OPENING], series[END - OPENING])
         self._forecasts()
 
     def _opening_journal(self, r: float) -> None:
@@ -294,7 +298,8 @@ class CompanyBooks:
                 for account in ([""] + (BANK_ACCOUNTS if horizon == "month" and rng.random() < 0.25 else [])):
                     actual = self._balance_on(target, account, total)
                     forecast = round(actual * (1 + rng.gauss(0, spread)) / 100_000) * 100_000
-                    table.write([w.ids.forecast.next(), iso(made), iso(target), horizon, money(forecast), account])
+                    account_id = w.bank_account_id(account) if account else ""
+                    table.write([w.ids.forecast.next(), iso(made), iso(target), horizon, money(forecast), account_id])
 
     def _balance_on(self, day: int, account: str, total: list[int]) -> int:
         series = total if not account else self.balances[account]

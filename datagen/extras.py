@@ -40,10 +40,12 @@ def unmatched_deposits(world: World) -> None:
         cents = rng.randint(10, 300) * 1_000 * 100
         bt_id = world.ids.bank.next()
         remitter = UNMATCHED_REMITTERS[k % len(UNMATCHED_REMITTERS)]
-        world.table("bank/transactions").write([bt_id, "ACC-MAIN", iso(day), money(cents), "JPY", remitter, ""])
+        world.table("bank/transactions").write(
+            [bt_id, world.bank_account_id("ACC-MAIN"), iso(day), money(cents), "JPY", remitter, ""]
+        )
         world.bank_move("ACC-MAIN", day, cents)
         books.post(
-            world, day, "other", "system", f"未確認入金 {bt_id}",
+            world, day, "other", "system", f"未確認入金 {world.bank_transaction_ref(bt_id)}",
             [(CASH, cents, 0, "", ""), (SUSPENSE, 0, cents, "", "")],
         )
         task = Task((day, 9 * 3600 + 15 * 60), "cash_application", rng.choice(MANAGERS), sla_hours=72, has_account=False)

@@ -32,12 +32,17 @@ def customer_count(scale: float) -> int:
     return max(MIN_CUSTOMERS, round(CUSTOMERS_AT_SCALE_1 * scale))
 
 
-def generate(out_dir: Path, scale: float = 1.0, seed: int = DEFAULT_SEED, show_progress: bool = True) -> dict[str, int]:
-    """Write the landing files under out_dir; returns rows written per system/table."""
+def generate(
+    out_dir: Path, scale: float = 1.0, seed: int = DEFAULT_SEED, show_progress: bool = True, bank_format: str = "csv"
+) -> dict[str, int]:
+    """Write the landing files under out_dir; returns rows written per system/table.
+
+    bank_format "zengin" writes the bank transactions as 全銀協 files (datagen/zengin.py) and
+    names bank accounts and transactions by their zengin ids everywhere else."""
     if scale <= 0:
         raise ValueError("scale must be positive")
     out_dir = Path(out_dir)
-    world = World(out_dir, seed, scale)
+    world = World(out_dir, seed, scale, bank_format)
     _write_reference_data(world)
     factory = CustomerFactory(seed)
     n = customer_count(scale)

@@ -8,7 +8,11 @@ invoice, of 山田商事, and the fourth billing customer).
 
 from __future__ import annotations
 
+from datetime import date
+
 from .world import World
+from .zengin import ACCOUNTS as ZENGIN_ACCOUNTS
+from .zengin import transaction_id
 
 # (system/table, row key, reason) — the warehouse must quarantine each of these rows.
 PLANTED_VIOLATIONS: list[tuple[str, str, str]] = [
@@ -35,6 +39,31 @@ PLANTED_VIOLATIONS: list[tuple[str, str, str]] = [
     ("crm/tasks", "TSK-9000001", "bad_value"),
     ("legal/cases", "LC-90001", "missing_required"),
 ]
+
+# In zengin mode the planted bank rows are 01 records broken the 全銀協 way: (CSV id, notice
+# month, 勘定日 as a date or as six digits naming none, 金額 as yen or as text, 照会番号). The
+# 照会番号 sit at the top of the six digits, out of reach of the regular ones until a run has a
+# million bank transactions (and the writer raises on a repeat).
+ZENGIN_PLANTED_DEPOSITS: list[tuple[str, date, date | str, int | str, str]] = [
+    ("BT-99000001", date(2026, 2, 1), "080230", 50000, "999901"),  # 令和8年2月30日: no such day
+    ("BT-99000002", date(2026, 3, 1), date(2026, 3, 2), "abc", "999902"),
+]
+PLANTED_REMITTER = "ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ"
+
+
+def planted_violations(bank_format: str = "csv") -> list[tuple[str, str, str]]:
+    """PLANTED_VIOLATIONS with the bank rows under the ids they have in the given bank format."""
+    if bank_format == "csv":
+        return list(PLANTED_VIOLATIONS)
+    zengin_ids = {
+        csv_id: transaction_id(ZENGIN_ACCOUNTS["ACC-MAIN"].bank_account_id, value_date, inquiry)
+        for csv_id, _, value_date, _, inquiry in ZENGIN_PLANTED_DEPOSITS
+    }
+    return [
+        (table, zengin_ids.get(key, key) if table == "bank/transactions" else key, reason)
+        for table, key, reason in PLANTED_VIOLATIONS
+    ]
+
 
 # The ids of the planted rows must stay out of reach of the regular sequences.
 RESERVED_FROM = {"invoice": 9_000_000, "bank": 99_000_000, "application": 99_000_000, "journal": 99_000_000,
@@ -67,13 +96,13 @@ def plant(world: World, first_invoice: list[str], fourth_customer: list[str]) ->
     customers.write(fourth_customer)
     customers.write(["B99998", "", "", "", "30", "1000000", ""])
 
-    bank = t("bank/transactions")
-    bank.write(["BT-99000001", "ACC-MAIN", "2026/03/01", "50000", "JPY", "ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ", ""])
-    bank.write(["BT-99000002", "ACC-MAIN", "2026-03-02", "abc", "JPY", "ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ", ""])
+    _plant_bank_rows(world)
 
     apps = t("accounting/cash_applications")
+    # BT-99999999 names no transaction in either bank format.
     apps.write(["APP-99000001", "BT-99999999", "INV-000001", "1000", "2026-03-03", "manual", "", ""])
-    apps.write(["APP-99000002", "BT-0000001", "INV-000001", "", "2026-03-03", "manual", "", ""])
+    first_deposit = world.bank_transaction_ref("BT-0000001")
+    apps.write(["APP-99000002", first_deposit, "INV-000001", "", "2026-03-03", "manual", "", ""])
 
     journal = t("accounting/journal_lines")
     journal.write(["JE-99000001", "1", "2026-03-03", "9999", "1000", "0", "", "", "adjustment", "U013", "科目コード誤り"])
@@ -90,3 +119,15 @@ def plant(world: World, first_invoice: list[str], fourth_customer: list[str]) ->
     t("legal/cases").write(
         ["LC-90001", "(株)山田商事", "", "", "", "demand_letter", "", "", "", "U008"]
     )
+
+
+def _plant_bank_rows(world: World) -> None:
+    """A deposit with a bad date and one with a bad amount, in the bank format being written."""
+    main = world.bank_account_id("ACC-MAIN")
+    if world.zengin is None:
+        bank = world.table("bank/transactions")
+        bank.write(["BT-99000001", main, "2026/03/01", "50000", "JPY", PLANTED_REMITTER, ""])
+        bank.write(["BT-99000002", main, "2026-03-02", "abc", "JPY", PLANTED_REMITTER, ""])
+        return
+    for csv_id, month, value_date, amount, inquiry in ZENGIN_PLANTED_DEPOSITS:
+        world.zengin.write_as_written(csv_id, main, month, value_date, amount, PLANTED_REMITTER, inquiry)

@@ -645,10 +645,11 @@ class CustomerSimulation:
             item.id = ids.bank.next()
             if isinstance(item, Deposit):
                 w.bank_move(item.account, day, item.cents)
-                table.write([item.id, item.account, iso(day), money(item.cents), "JPY", item.remitter, item.virtual_account])
+                account = w.bank_account_id(item.account)
+                table.write([item.id, account, iso(day), money(item.cents), "JPY", item.remitter, item.virtual_account])
             else:
                 w.bank_move("ACC-MAIN", day, -item.cents)
-                table.write([item.id, "ACC-MAIN", iso(day), money(-item.cents), "JPY", "", ""])
+                table.write([item.id, w.bank_account_id("ACC-MAIN"), iso(day), money(-item.cents), "JPY", "", ""])
 
     def _write_applications(self) -> None:
         table = self.world.table("accounting/cash_applications")
@@ -656,7 +657,7 @@ class CustomerSimulation:
             table.write(
                 [
                     app.id,
-                    app.deposit.id,
+                    self.world.bank_transaction_ref(app.deposit.id),
                     app.doc.id,
                     money(app.applied),
                     iso(app.day),
@@ -689,11 +690,13 @@ class CustomerSimulation:
             lines = [(CASH, app.applied, 0, "", ""), (ar, 0, app.applied, code, app.doc.id)]
             if app.fee:
                 lines += [(FEES, app.fee, 0, "", ""), (ar, 0, app.fee, code, app.doc.id)]
-            entries.append((app.day, 2, "receipt", app.entered_by, f"入金消込 {app.deposit.id}", lines))
+            deposit_ref = self.world.bank_transaction_ref(app.deposit.id)
+            entries.append((app.day, 2, "receipt", app.entered_by, f"入金消込 {deposit_ref}", lines))
         for dep in self.deposits:
             if dep.unapplied:  # unidentified receipt parked in suspense (仮受金)
                 lines = [(CASH, dep.cents, 0, "", ""), (SUSPENSE, 0, dep.cents, "", "")]
-                entries.append((dep.day, 3, "other", "system", f"未確認入金 {dep.id}", lines))
+                deposit_ref = self.world.bank_transaction_ref(dep.id)
+                entries.append((dep.day, 3, "other", "system", f"未確認入金 {deposit_ref}", lines))
         for doc in self.invoices:
             if doc.writeoff:
                 day, amount = doc.writeoff

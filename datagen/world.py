@@ -13,8 +13,11 @@ from pathlib import Path
 from .calendar import END, OPENING, quarter_ends
 from .contract import TABLE_COLUMNS
 from .writers import Table, open_table
+from .zengin import ACCOUNTS as ZENGIN_ACCOUNTS
+from .zengin import ZenginBankTable, remove_zengin_files
 
 BANK_ACCOUNTS = ["ACC-MAIN", "ACC-SUB"]
+BANK_FORMATS = ("csv", "zengin")
 
 
 class IdSequence:
@@ -45,11 +48,17 @@ class Ids:
 
 
 class World:
-    def __init__(self, out_dir: Path, seed: int, scale: float) -> None:
+    def __init__(self, out_dir: Path, seed: int, scale: float, bank_format: str = "csv") -> None:
+        if bank_format not in BANK_FORMATS:
+            raise ValueError(f"bank_format must be one of {BANK_FORMATS}, not {bank_format!r}")
         self.out_dir = out_dir
         self.seed = seed
         self.scale = scale
-        self.tables: dict[str, Table] = {t: open_table(out_dir, t) for t in TABLE_COLUMNS}
+        # In zengin mode the bank transactions go to 全銀協 files instead of bank/transactions.csv.
+        self.zengin: ZenginBankTable | None = ZenginBankTable(out_dir) if bank_format == "zengin" else None
+        if self.zengin is None:
+            remove_zengin_files(out_dir)  # a stale zengin folder would be read beside the CSV
+        self.tables: dict[str, Table | ZenginBankTable] = {t: self._open(t) for t in TABLE_COLUMNS}
         self.ids = Ids()
         days = END - OPENING + 1
         # Net bank movement per account and day (cents); index 0 is the opening date.
@@ -68,8 +77,21 @@ class World:
         self.judgments += 1
         return self.judgments % 4 == 2
 
-    def table(self, name: str) -> Table:
+    def _open(self, table: str) -> Table | ZenginBankTable:
+        if table == "bank/transactions" and self.zengin is not None:
+            return self.zengin
+        return open_table(self.out_dir, table)
+
+    def table(self, name: str) -> Table | ZenginBankTable:
         return self.tables[name]
+
+    def bank_account_id(self, account: str) -> str:
+        """How the landing files name one of BANK_ACCOUNTS: ACC-MAIN, or 0005-123-1234567 in zengin mode."""
+        return account if self.zengin is None else ZENGIN_ACCOUNTS[account].bank_account_id
+
+    def bank_transaction_ref(self, csv_id: str) -> str:
+        """How other files name a bank transaction written under csv_id (its zengin id in zengin mode)."""
+        return csv_id if self.zengin is None else self.zengin.transaction_ids[csv_id]
 
     def bank_move(self, account: str, day: int, cents: int) -> None:
         self.bank_daily[account][day - OPENING] += cents

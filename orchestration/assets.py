@@ -1,12 +1,15 @@
 """The landing files and the dbt models as assets.
 
 Each landing file (`<AR_LANDING_DIR>/<system>/<table>.csv` or `.parquet`, one per dbt source) is
-an asset: materialising it records which version of the file the build took in (size, time,
-rows) and gives the landing suites of checks.py a step to run in before dbt. The dbt models
+an asset: materialising it prepares the file for dbt (landing/prepare.py: encodings, 全銀協 bank
+files, a company's column names, malformed lines) into AR_PREPARED_DIR, records which version the
+build took in (size, time, rows) and gives the landing suites of checks.py a step to run in
+before dbt, which reads the prepared copies. The dbt models
 and seeds are one `@dbt_assets` op running `dbt build` on whatever part of the graph a run
 selects; dbt tests come back as asset checks.
 """
 
+import json
 import shutil
 import uuid
 from collections.abc import Iterator, Mapping
@@ -18,6 +21,9 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 from dagster_dbt.asset_utils import get_asset_check_key_for_test
+
+from landing.csv_text import LandingFileError
+from landing.prepare import LandingPreparationError, prepare
 
 from orchestration.resources import (
     CheckOutcome,
@@ -149,13 +155,21 @@ def build_landing_assets(location: CodeLocation) -> dg.AssetsDefinition:
 
     @dg.multi_asset(name="landing_files", specs=specs, can_subset=True)
     def landing_files_taken_in(context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]):
-        """Record the version of each selected landing file this run builds from."""
-        for asset_key in sorted(context.selected_asset_keys):
+        """Prepare each selected landing file for dbt and record the version this run builds from."""
+        selected = sorted(context.selected_asset_keys)
+        try:
+            report = prepare(settings.landing_dir, settings.prepared_landing_dir, settings.landing_encoding,
+                             only=[files[asset_key].relative_stem for asset_key in selected])
+        except (LandingPreparationError, LandingFileError) as error:
+            raise dg.Failure(description=f"Landing preparation stopped: {error}", allow_retries=False) from error
+        for line in report.summary_lines():
+            context.log.info(line)
+        for asset_key in selected:
             landing_file = files[asset_key]
             yield dg.MaterializeResult(
                 asset_key=asset_key,
-                metadata=describe_landing_file(landing_file, settings.landing_dir),
-                data_version=dg.DataVersion(file_version(landing_file, settings.landing_dir)),
+                metadata=describe_landing_file(landing_file, settings.prepared_landing_dir),
+                data_version=dg.DataVersion(file_version(landing_file, settings.prepared_landing_dir)),
             )
 
     return landing_files_taken_in
@@ -180,7 +194,9 @@ def build_dbt_assets(location: CodeLocation) -> dg.AssetsDefinition:
     ) -> Iterator[Any]:
         """`dbt build` of the selected models, seeds and tests, into AR_DUCKDB_PATH."""
         target_path = run_target_path(settings, context.run.run_id)
-        invocation = dbt.cli(["build"], context=context, target_path=target_path, raise_on_error=False)
+        dbt_vars = json.dumps({"landing_dir": str(settings.prepared_landing_dir)})
+        invocation = dbt.cli(["build", "--vars", dbt_vars], context=context, target_path=target_path,
+                             raise_on_error=False)
         try:
             yield from invocation.stream()
         except Exception as error:  # an error reading dbt's events is final unless it is a lock

@@ -727,7 +727,7 @@ def run_landing_suites(
         contract = contracts[suite.asset_key]
         if suite.asset_key not in frames:
             try:
-                frames[suite.asset_key] = read_landing_frame(contract, settings.landing_dir)
+                frames[suite.asset_key] = read_landing_frame(contract, settings.prepared_landing_dir)
             except duckdb.Error as error:  # not CSV, not Parquet, broken quoting …
                 frames[suite.asset_key] = error
         frame = frames[suite.asset_key]
@@ -735,7 +735,7 @@ def run_landing_suites(
             yield outcome_without_data(suite, passed=False, status="error", reason=f"unreadable file: {frame}")
             continue
         if frame is None:  # the structure suite fails a missing required file; nothing else can
-            expected = contract.landing_file.candidates(settings.landing_dir)[0]
+            expected = contract.landing_file.candidates(settings.prepared_landing_dir)[0]
             is_required = contract.landing_file.is_required
             fails = is_required and suite.is_blocking
             yield outcome_without_data(
@@ -743,7 +743,7 @@ def run_landing_suites(
                 reason=f"{'required file missing' if is_required else 'optional file absent'}: {expected}",
             )
             continue
-        yield runner.run(suite, frame, {"file": str(contract.landing_file.find(settings.landing_dir))})
+        yield runner.run(suite, frame, {"file": str(contract.landing_file.find(settings.prepared_landing_dir))})
 
 
 def run_mart_suites(mart_suites: Sequence[MartSuite], settings: Settings, runner: SuiteRunner) -> Iterator[SuiteOutcome]:

@@ -7,6 +7,8 @@ runs dbt there).
 | variable                   | meaning                                              | default                    |
 |----------------------------|------------------------------------------------------|----------------------------|
 | AR_LANDING_DIR             | landing folder, `<dir>/<system>/<table>.csv|parquet`  | sample/landing             |
+| AR_PREPARED_DIR            | its prepared UTF-8 copies, which dbt reads            | warehouse/landing          |
+| AR_LANDING_ENCODING        | forces one encoding for every landing CSV             | detected per file          |
 | AR_DUCKDB_PATH             | the warehouse file dbt builds                        | warehouse/ar.duckdb        |
 | AR_AS_OF_DATE              | the day KPIs report on (dbt var as_of_date)          | latest date in the data    |
 | AR_DBT_TARGET_PATH         | dbt target folder: manifest.json and run artifacts   | target                     |
@@ -60,6 +62,8 @@ class Settings:
     """Where things are. Built from the environment once, when the code location loads."""
 
     landing_dir: Path
+    prepared_landing_dir: Path
+    landing_encoding: str | None
     duckdb_path: Path
     as_of_date: str | None
     dbt_target_path: Path
@@ -76,6 +80,8 @@ class Settings:
         dbt_target_path = _path_from_env("AR_DBT_TARGET_PATH", "target")
         return cls(
             landing_dir=_path_from_env("AR_LANDING_DIR", "sample/landing"),
+            prepared_landing_dir=_path_from_env("AR_PREPARED_DIR", "warehouse/landing"),
+            landing_encoding=os.environ.get("AR_LANDING_ENCODING") or None,
             duckdb_path=_path_from_env("AR_DUCKDB_PATH", "warehouse/ar.duckdb"),
             as_of_date=os.environ.get("AR_AS_OF_DATE") or None,
             dbt_target_path=dbt_target_path,

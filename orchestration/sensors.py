@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from landing.prepare import ZENGIN_FOLDER, ZENGIN_TABLE, zengin_files
 from orchestration.assets import DUCKDB_WRITER_TAG, LandingFile, landing_files
 from orchestration.resources import CodeLocation, Settings
 from orchestration.schedules import EVERYTHING
@@ -34,13 +35,15 @@ landing_refresh = dg.define_asset_job(
 
 
 def scan_landing(landing_dir: Path, files: Sequence[LandingFile]) -> dict[str, Fingerprint]:
-    """The fingerprint of every landing file present, by path relative to the landing folder."""
+    """The fingerprint of every landing file present, by path relative to the landing folder,
+    全銀協 bank files (`bank/zengin/…`, deposits of bank/transactions) included."""
+    paths = [path for landing_file in files for path in landing_file.candidates(landing_dir)]
+    paths += zengin_files(landing_dir)
     found = {}
-    for landing_file in files:
-        for path in landing_file.candidates(landing_dir):
-            if path.is_file():
-                stat = path.stat()
-                found[path.relative_to(landing_dir).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    for path in paths:
+        if path.is_file():
+            stat = path.stat()
+            found[path.relative_to(landing_dir).as_posix()] = (stat.st_mtime_ns, stat.st_size)
     return found
 
 
@@ -62,7 +65,7 @@ def changed_paths(previous: Mapping[str, Fingerprint], current: Mapping[str, Fin
 
 
 def asset_of_path(path: str, files: Sequence[LandingFile]) -> dg.AssetKey:
-    stem = path.rsplit(".", 1)[0]
+    stem = ZENGIN_TABLE if path.startswith(f"{ZENGIN_FOLDER}/") else path.rsplit(".", 1)[0]
     return next(landing_file.asset_key for landing_file in files if landing_file.relative_stem == stem)
 
 

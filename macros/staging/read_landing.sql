@@ -1,10 +1,14 @@
 {#- Reading a landing table: the one engine-specific step of staging.
 
     read_landing(source_relation, column_names, is_required) returns a select of every contract
-    column as text (absent optional column = null), plus _source_file and _row_number (the line's
-    position in the file, 1 = first data row). An absent optional file gives an empty select;
-    an absent required file stops the run with a clear error. Another engine (Spark) needs only
-    its own `<adapter>__read_landing`. -#}
+    column as text (absent optional column = null), plus the provenance columns of
+    landing_provenance_columns(): _source_file, _row_number (the row's position in the table,
+    1 = first data row), _source_line (the physical line or record in the original file, when
+    known), _landing_rejection and _raw_line (set by the landing preparation for a line it could
+    not split: `python -m landing prepare`, see landing/prepare.py). A prepared file carries these
+    as columns; a file read as it landed gets them from the reader. An absent optional file gives
+    an empty select; an absent required file stops the run with a clear error. Another engine
+    (Spark) needs only its own `<adapter>__read_landing`. -#}
 
 {% macro read_landing(source_relation, column_names, is_required=false) -%}
     {{ return(adapter.dispatch('read_landing', 'ar_warehouse')(source_relation, column_names, is_required)) }}
@@ -16,9 +20,34 @@
         {%- for column_name in column_names %}
         cast(null as {{ dbt.type_string() }}) as {{ column_name }},
         {%- endfor %}
-        cast(null as {{ dbt.type_string() }}) as _source_file,
-        cast(null as {{ dbt.type_bigint() }}) as _row_number
+        {{ landing_provenance_columns(none) }}
     where 1 = 0
+{%- endmacro %}
+
+
+{#- The provenance of each landing row. `present` lists the columns of the file; a prepared file
+    (landing/prepare.py) names its original file and line itself, so the quarantine points at the
+    file as it landed, not at the prepared copy. `path` none = no file (an empty select). -#}
+{% macro landing_provenance_columns(path, present=[]) -%}
+    {%- if path is none -%}
+        cast(null as {{ dbt.type_string() }}) as _source_file,
+        cast(null as {{ dbt.type_bigint() }}) as _row_number,
+        cast(null as {{ dbt.type_bigint() }}) as _source_line,
+        cast(null as {{ dbt.type_string() }}) as _landing_rejection,
+        cast(null as {{ dbt.type_string() }}) as _raw_line
+    {%- elif '_source_row' in present -%}
+        cast(_source_file as {{ dbt.type_string() }}) as _source_file,
+        cast(_source_row as {{ dbt.type_bigint() }}) as _row_number,
+        cast(_source_line as {{ dbt.type_bigint() }}) as _source_line,
+        cast(nullif(_landing_rejection, '') as {{ dbt.type_string() }}) as _landing_rejection,
+        cast(nullif(_raw_line, '') as {{ dbt.type_string() }}) as _raw_line
+    {%- else -%}
+        '{{ path }}' as _source_file,
+        row_number() over () as _row_number,
+        cast(null as {{ dbt.type_bigint() }}) as _source_line,
+        cast(null as {{ dbt.type_string() }}) as _landing_rejection,
+        cast(null as {{ dbt.type_string() }}) as _raw_line
+    {%- endif -%}
 {%- endmacro %}
 
 
@@ -68,7 +97,6 @@
         cast(null as varchar) as {{ column_name }},
         {%- endif %}
         {%- endfor %}
-        '{{ path }}' as _source_file,
-        row_number() over () as _row_number
+        {{ landing_provenance_columns(path, present) }}
     from {{ reader }}
 {%- endmacro %}

@@ -5,6 +5,10 @@
     warehouse enforces. stage_landing() reads one landing table and returns every row read, typed,
     with `rejection_reason` null for a valid row or the first rule it breaks:
 
+      malformed_line        a line the landing preparation could not split into the header's
+                            fields (unbalanced quote, too many or too few fields, undecodable
+                            bytes); it arrives with its raw text, and so does any other reason
+                            the preparation sets (zengin_trailer_mismatch, see landing/zengin.py)
       missing_required      a required column is empty
       bad_date, bad_timestamp, bad_amount, bad_integer, bad_boolean, bad_value
                             a value that does not parse, breaks a minimum, has more than two
@@ -156,6 +160,9 @@ cleaned as (
     select
         _source_file,
         _row_number,
+        _source_line,
+        _landing_rejection,
+        _raw_line,
         {%- for column_name in column_names %}
         nullif(trim({{ column_name }}), '') as raw__{{ column_name }}{{ ',' if not loop.last }}
         {%- endfor %}
@@ -184,8 +191,9 @@ typed as (
 field_checked as (
     select
         typed.*,
-        {{ first_matching_rule(field_rules, 1) | indent(8) }} as field_rejection_reason,
-        {{ first_matching_rule(field_rules, 2) | indent(8) }} as field_rejected_column
+        coalesce(_landing_rejection, {{ first_matching_rule(field_rules, 1) | indent(8) }}) as field_rejection_reason,
+        case when _landing_rejection is null then {{ first_matching_rule(field_rules, 2) | indent(8) }} end
+            as field_rejected_column
     from typed
 ),
 
@@ -253,12 +261,17 @@ final as (
         {%- for column_name in column_names %}
         {{ column_name }},
         {%- endfor %}
-        {{ row_key_expression(contract.row_key) }} as row_key,
+        case
+            when _landing_rejection = 'malformed_line'
+                then {{ dbt.concat(["'line '", try_cast_to('_source_line', dbt.type_string())]) }}
+            else {{ row_key_expression(contract.row_key) }}
+        end as row_key,
         rejection_reason,
         rejected_column,
-        {{ joined_text(raw_names, labels=column_names) }} as raw_values,
+        coalesce(_raw_line, {{ joined_text(raw_names, labels=column_names) }}) as raw_values,
         _source_file as source_file,
-        _row_number as source_row_number
+        _row_number as source_row_number,
+        _source_line as source_line_number
     from checked
 )
 

@@ -20,7 +20,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from datagen import DEFAULT_SEED, PLANTED_VIOLATIONS, generate  # noqa: E402
+from datagen import DEFAULT_SEED, PLANTED_VIOLATIONS, generate, planted_violations  # noqa: E402
 from datagen.calendar import add_business_days  # noqa: E402
 
 SCALE = 0.1
@@ -630,3 +630,153 @@ def test_planted_invoices_have_no_applications(raw: dict[str, list[dict[str, str
     planted = {key for table, key, _ in PLANTED_VIOLATIONS if table == "billing/invoices" and key.startswith("INV-9")}
     valid_apps = [a for a in raw["accounting/cash_applications"] if not a["application_id"].startswith("APP-99")]
     assert not [a for a in valid_apps if a["invoice_id"] in planted]
+
+
+# ----------------------------------------------------------------------------- bank format: csv and zengin
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample" / "landing"
+ZENGIN_TABLES = {"bank/transactions", "bank/balances", "accounting/cash_applications", "accounting/journal_lines"}
+
+
+@pytest.fixture(scope="module")
+def bank_formats(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The scale-1 landing folder in each bank format, from the same seed."""
+    csv_out, zengin_out = tmp_path_factory.mktemp("csv_banks"), tmp_path_factory.mktemp("zengin_banks")
+    generate(csv_out, scale=1, seed=DEFAULT_SEED, show_progress=False)
+    generate(zengin_out, scale=1, seed=DEFAULT_SEED, show_progress=False, bank_format="zengin")
+    return csv_out, zengin_out
+
+
+def zengin_rows(landing: Path) -> list:
+    from landing.zengin import read_zengin_files
+
+    return read_zengin_files(sorted((landing / "bank/zengin").glob("*.txt")))
+
+
+def csv_to_zengin_ids(csv_landing: Path) -> dict[str, str]:
+    """The zengin id of every CSV bank transaction that is not planted, as the generator derives it."""
+    from datagen.zengin import ACCOUNTS, zengin_transaction_id
+
+    account_ids = {name: a.bank_account_id for name, a in ACCOUNTS.items()}
+    planted = {key for table, key, _ in PLANTED_VIOLATIONS if table == "bank/transactions"}
+    return {
+        tx["bank_transaction_id"]: zengin_transaction_id(
+            tx["bank_transaction_id"], account_ids[tx["bank_account_id"]], tx["value_date"], tx["amount"]
+        )
+        for tx in read_csv(csv_landing / "bank/transactions.csv")
+        if tx["bank_transaction_id"] not in planted
+    }
+
+
+def test_csv_mode_reproduces_the_committed_sample(bank_formats: tuple[Path, Path]) -> None:
+    csv_out, _ = bank_formats
+    assert digest(csv_out) == digest(SAMPLE)
+
+
+def test_zengin_mode_writes_the_same_transactions(bank_formats: tuple[Path, Path]) -> None:
+    from datagen.kana import half_width
+    from datagen.zengin import ACCOUNTS
+
+    csv_out, zengin_out = bank_formats
+    ids = csv_to_zengin_ids(csv_out)
+    account_ids = {name: a.bank_account_id for name, a in ACCOUNTS.items()}
+    expected = {
+        (ids[tx["bank_transaction_id"]], account_ids[tx["bank_account_id"]], tx["value_date"], tx["amount"],
+         half_width(tx["remitter_name"]) or None, tx["virtual_account_number"] or None)
+        for tx in read_csv(csv_out / "bank/transactions.csv")
+        if tx["bank_transaction_id"] in ids
+    }
+    planted = {key for table, key, _ in planted_violations("zengin") if table == "bank/transactions"}
+    rows = zengin_rows(zengin_out)
+    got = [
+        tuple(r.values[c] for c in ("bank_transaction_id", "bank_account_id", "value_date", "amount",
+                                    "remitter_name", "virtual_account_number"))
+        for r in rows
+        if r.values["bank_transaction_id"] not in planted
+    ]
+    assert len(got) == len(set(got)) == len(expected) > 5000
+    assert set(got) == expected
+    assert [r.rejection for r in rows] == [None] * len(rows)
+    assert not (zengin_out / "bank/transactions.csv").exists()  # every sample row fits the format
+    deposit_files = sorted(p.name for p in (zengin_out / "bank/zengin").glob("furikomi_*.txt"))
+    assert deposit_files[0] == "furikomi_0005-123-1234567_202505.txt" and len(deposit_files) == 36
+    assert all(r.values["amount"].startswith("-") == ("nyushukkin_" in r.source_file) for r in rows if r.values["amount"] != "abc")
+
+
+def test_zengin_mode_names_accounts_and_transactions_by_their_zengin_ids(bank_formats: tuple[Path, Path]) -> None:
+    from datagen.zengin import ACCOUNTS
+
+    csv_out, zengin_out = bank_formats
+    ids = csv_to_zengin_ids(csv_out)
+    accounts = {name: a.bank_account_id for name, a in ACCOUNTS.items()}
+    deposits = {r.values["bank_transaction_id"] for r in zengin_rows(zengin_out) if not r.values["amount"].startswith("-")}
+
+    csv_apps, zengin_apps = (read_csv(out / "accounting/cash_applications.csv") for out in bank_formats)
+    assert [{**a, "bank_transaction_id": ids.get(a["bank_transaction_id"], a["bank_transaction_id"])} for a in csv_apps] == zengin_apps
+    unknown = {a["application_id"] for a in zengin_apps if a["bank_transaction_id"] not in deposits}
+    assert unknown == {"APP-99000001"}  # the planted unknown reference, BT-99999999 in both formats
+
+    csv_balances, zengin_balances = (read_csv(out / "bank/balances.csv") for out in bank_formats)
+    assert [{**b, "bank_account_id": accounts[b["bank_account_id"]]} for b in csv_balances] == zengin_balances
+    csv_forecasts, zengin_forecasts = (
+        parquet_columns_and_rows(out / "treasury/cash_forecasts.parquet")[1] for out in bank_formats
+    )
+    assert [row[:5] + (accounts.get(row[5], row[5]),) for row in csv_forecasts] == zengin_forecasts
+    assert {row[5] for row in zengin_forecasts} == {None, *accounts.values()}
+
+    for path in zengin_out.rglob("*.csv"):
+        assert "ACC-MAIN" not in path.read_text(encoding="utf-8-sig") and "ACC-SUB" not in path.read_text(encoding="utf-8-sig"), path
+    for table in EXPECTED_COLUMNS:
+        if table not in ZENGIN_TABLES and table not in PARQUET:
+            assert (csv_out / f"{table}.csv").read_bytes() == (zengin_out / f"{table}.csv").read_bytes(), table
+
+
+def test_zengin_mode_plants_its_own_kind_of_violations(bank_formats: tuple[Path, Path]) -> None:
+    _, zengin_out = bank_formats
+    by_id = {r.values["bank_transaction_id"]: r for r in zengin_rows(zengin_out)}
+    zengin_planted = planted_violations("zengin")
+    bank = [(key, reason) for table, key, reason in zengin_planted if table == "bank/transactions"]
+    assert bank == [
+        ("zengin:0005-123-1234567:080230:999901", "bad_date"),
+        ("zengin:0005-123-1234567:2026-03-02:999902", "bad_amount"),
+    ]
+    assert by_id[bank[0][0]].values["value_date"] == "080230"  # 令和8年2月30日, passed through for staging
+    assert by_id[bank[1][0]].values["amount"] == "abc"
+    assert [v for v in zengin_planted if v[0] != "bank/transactions"] == [
+        v for v in PLANTED_VIOLATIONS if v[0] != "bank/transactions"
+    ]
+    assert planted_violations("csv") == PLANTED_VIOLATIONS
+
+
+def test_remitter_names_become_jis_x0201() -> None:
+    from datagen.zengin import NotRepresentable, jis_x0201
+
+    assert jis_x0201("ナカムラツウショウ（カ") == "ﾅｶﾑﾗﾂｳｼｮｳ(ｶ"
+    assert jis_x0201("カ）ヤマダシヨウジ") == "ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ"
+    assert jis_x0201("ｶ) ﾔﾏﾀﾞｼﾖｳｼﾞ") == "ｶ) ﾔﾏﾀﾞｼﾖｳｼﾞ"
+    assert jis_x0201("ＳＫセイキ") == "SKｾｲｷ"
+    with pytest.raises(NotRepresentable, match="山"):
+        jis_x0201("山田商事")
+
+
+def test_a_row_the_zengin_format_cannot_carry_stays_in_a_csv(tmp_path: Path) -> None:
+    from datagen.zengin import ZenginBankTable
+
+    table = ZenginBankTable(tmp_path)
+    table.write(["BT-0000001", "0005-123-1234567", "2026-03-02", "1000", "JPY", "ｱｲｳ", "42"])
+    with pytest.warns(UserWarning, match="BT-0000002"):
+        table.write(["BT-0000002", "0005-123-1234567", "2026-03-02", "1000", "JPY", "山田商事", ""])
+        table.close()
+    assert table.transaction_ids == {
+        "BT-0000001": "zengin:0005-123-1234567:2026-03-02:000001", "BT-0000002": "BT-0000002",
+    }
+    assert [r["bank_transaction_id"] for r in read_csv(tmp_path / "bank/transactions.csv")] == ["BT-0000002"]
+    (row,) = zengin_rows(tmp_path)
+    assert (row.values["virtual_account_number"], row.values["remitter_name"], row.rejection) == ("42", "ｱｲｳ", None)
+
+
+def test_each_bank_format_clears_the_other_formats_files(tmp_path: Path) -> None:
+    generate(tmp_path, scale=SCALE, seed=DEFAULT_SEED, show_progress=False, bank_format="zengin")
+    assert not (tmp_path / "bank/transactions.csv").exists() and (tmp_path / "bank/zengin").is_dir()
+    generate(tmp_path, scale=SCALE, seed=DEFAULT_SEED, show_progress=False)
+    assert (tmp_path / "bank/transactions.csv").exists() and not (tmp_path / "bank/zengin").exists()

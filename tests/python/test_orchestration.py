@@ -55,6 +55,7 @@ def environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         shutil.copy(partial_parse, target / partial_parse.name)
     values = {
         "AR_LANDING_DIR": str(work / "landing"),
+        "AR_PREPARED_DIR": str(work / "prepared"),
         "AR_DUCKDB_PATH": str(work / "ar.duckdb"),
         "AR_DBT_TARGET_PATH": str(target),
         "AR_SERVING_DUCKDB_PATH": str(work / "serving" / "serving.duckdb"),
@@ -281,8 +282,9 @@ def test_a_broken_landing_file_stops_the_sensor_run_before_dbt(
     green_build: dg.ExecuteInProcessResult, definitions: dg.Definitions, instance: dg.DagsterInstance,
     settings: Settings,
 ) -> None:
-    """A required column missing from billing/invoices.csv: the sensor's run fails its blocking
-    structure suite, so dbt and the publication never start and the serving copy stays as it was."""
+    """A required column missing from billing/invoices.csv: the sensor's run stops in the landing
+    preparation, with the missing column named, so dbt and the publication never start and the
+    serving copy stays as it was."""
     before = _serving_state(settings)
     cursor = _evaluate_sensor(definitions, settings, cursor=None).cursor
     invoices = settings.landing_dir / "billing" / "invoices.csv"
@@ -301,8 +303,8 @@ def test_a_broken_landing_file_stops_the_sensor_run_before_dbt(
     finally:
         invoices.write_bytes(original)
     assert not result.success
-    structure = _check_evaluations(result)[dg.AssetCheckKey(BILLING_INVOICES, "gx_billing_invoices_structure")]
-    assert not structure.passed and structure.severity == dg.AssetCheckSeverity.ERROR
+    (failure,) = [event for event in result.all_events if event.is_step_failure]
+    assert "amount" in str(failure.step_failure_data.error) and "billing/invoices" in str(failure.step_failure_data.error)
     assert not result.get_asset_materialization_events() or all(
         event.asset_key.path[0] == "landing" for event in result.get_asset_materialization_events()
     )

@@ -1,7 +1,8 @@
 -- 消込候補 (candidate invoices for unapplied deposits): for each unapplied deposit of a resolved
 -- customer, the sets of one to three of that customer's open invoices whose open amounts add up to
 -- the unapplied amount, as paid in full or less a typical transfer fee (seed transfer_fees). Ranked:
--- an exact single invoice first, then no fee before a fee, fewer invoices, older due dates.
+-- a set including the invoice the transfer's EDI情報 names first, then an exact single invoice,
+-- then no fee before a fee, fewer invoices, older due dates.
 -- Customers with more than 30 open invoices are left to people, to bound the combinations.
 {%- set max_open_invoices = 30 %}
 
@@ -127,7 +128,8 @@ deposits_to_match as (
         bank_transaction_id,
         customer_key,
         value_date,
-        unapplied_amount
+        unapplied_amount,
+        edi_invoice_id
     from fct_unapplied_deposits
     where customer_key <> {{ unresolved_customer_key() }}
 ),
@@ -236,6 +238,9 @@ candidates as (
         fees.transfer_fee_amount,
         fees.transfer_fee_amount > 0 as is_fee_deducted,
         invoice_combinations.invoice_count = 1 and fees.transfer_fee_amount = 0 as is_exact_single_match,
+        coalesce(deposits_to_match.edi_invoice_id in (
+            invoice_combinations.invoice_id_1, invoice_combinations.invoice_id_2, invoice_combinations.invoice_id_3
+        ), false) as is_edi_invoice_included,
         invoice_combinations.earliest_due_date,
         invoice_combinations.latest_due_date
     from deposits_to_match
@@ -251,6 +256,7 @@ ranked as (
         row_number() over (
             partition by candidates.bank_transaction_id
             order by
+                case when candidates.is_edi_invoice_included then 0 else 1 end,
                 case when candidates.is_exact_single_match then 0 else 1 end,
                 case when candidates.is_fee_deducted then 1 else 0 end,
                 candidates.invoice_count,
@@ -281,6 +287,7 @@ final as (
         cast(transfer_fee_amount as decimal(18, 2)) as transfer_fee_amount,
         is_fee_deducted,
         is_exact_single_match,
+        is_edi_invoice_included,
         earliest_due_date,
         latest_due_date
     from ranked

@@ -12,7 +12,9 @@ valid as (
         currency,
         remitter_name,
         virtual_account_number,
-        description
+        description,
+        edi_info,
+        reverses_bank_transaction_id
     from base_transactions
     where rejection_reason is null
 )
