@@ -10,7 +10,8 @@ DBT := $(BIN)/dbt
 # and dbt reads them: encodings, 全銀協 files, mapped headers and malformed lines are handled there.
 PREPARED_DIR := $(or $(AR_PREPARED_DIR),warehouse/landing)
 
-.PHONY: build test test-python dbt-build prepare browser docs lint bench sample clean dev materialize reports
+.PHONY: build test test-python dbt-build prepare browser docs lint bench sample clean dev materialize reports \
+	spark-up spark-down test-spark
 
 $(INSTALLED): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,8 +30,13 @@ sample: $(INSTALLED)
 prepare: $(INSTALLED) $(SAMPLE)/billing/invoices.csv
 	$(BIN)/python -m landing prepare --to "$(PREPARED_DIR)"
 
-dbt-build: prepare
-	$(DBT) build --vars '{landing_dir: "$(PREPARED_DIR)"}'
+# AR_DBT_TARGET=spark builds on the Spark Thrift server (make spark-up starts a local one).
+DBT_TARGET := $(or $(AR_DBT_TARGET),duckdb)
+SPARK_INSTALLED := $(VENV)/.spark-installed
+DBT_TARGET_DEPS := $(if $(filter spark,$(DBT_TARGET)),$(SPARK_INSTALLED))
+
+dbt-build: prepare $(DBT_TARGET_DEPS)
+	$(DBT) build --vars '{landing_dir: "$(abspath $(PREPARED_DIR))"}'
 
 build: dbt-build
 
@@ -94,3 +100,28 @@ materialize: $(INSTALLED) $(SAMPLE)/billing/invoices.csv $(MANIFEST) $(DAGSTER_H
 # The weekly, monthly and quarterly reports (AR_REPORTS_DIR, default reports/), from the serving copy.
 reports: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME_DIR)/dagster.yaml
 	DAGSTER_HOME="$(DAGSTER_HOME_DIR)" $(DAGSTER) asset materialize -m orchestration.definitions --select 'group:reports'
+
+# ---------------------------------------------------------------------------------------------
+# Spark: the same project on a local standalone cluster behind the Spark Thrift server
+# ---------------------------------------------------------------------------------------------
+
+$(SPARK_INSTALLED): $(INSTALLED) requirements-spark.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-spark.lock
+	touch $@
+
+# A master, two workers and the Thrift server on 127.0.0.1 (AR_SPARK_PORT, default 10000); idempotent.
+spark-up: $(SPARK_INSTALLED)
+	@scripts/ensure-java
+	$(BIN)/python scripts/spark_cluster.py up
+
+# Stops exactly the processes spark-up started (their pid files in .spark/).
+spark-down:
+	@test ! -x $(BIN)/python || $(BIN)/python scripts/spark_cluster.py down
+
+# Both engines on the same prepared sample, then every mart compared row by row; the cluster is
+# stopped whatever the outcome.
+SPARK_DBT := AR_DBT_TARGET=spark $(DBT)
+test-spark: dbt-build spark-up
+	$(SPARK_DBT) build --vars '{landing_dir: "$(abspath $(PREPARED_DIR))"}' --target-path target/spark \
+		--log-path logs/spark && $(BIN)/python -m pytest tests/spark -q; \
+	status=$$?; $(MAKE) --no-print-directory spark-down; exit $$status

@@ -16,7 +16,7 @@ Every prepared row names its original file and line (`_source_file`, `_source_li
 quarantine points at the file as it landed; staging quarantines the marked rows like any other
 (macros/staging/stage_landing.sql), and read = staged + rejected still holds. A Parquet file's
 columns are written as text, as dbt reads them. A table whose inputs (and mapping) are unchanged since the last preparation is
-not read again; one whose inputs are gone is removed from the prepared folder.
+not read again; one that did not land (or no longer lands) is written as its header alone.
 """
 
 from __future__ import annotations
@@ -108,7 +108,8 @@ class PreparationReport:
     def summary_lines(self) -> list[str]:
         lines = []
         for table in self.tables:
-            if table.output is None:
+            if not table.inputs:
+                lines.append(f"{table.table:<28} did not land (header only)")
                 continue
             malformed = sum(item.malformed_lines for item in table.inputs)
             encodings = ", ".join(sorted({item.encoding or item.format for item in table.inputs}))
@@ -316,9 +317,16 @@ class Preparation:
             if table.is_required_file:
                 raise LandingPreparationError(
                     f"Required landing file missing: {self.landing_dir / table.system / table.table}.csv (or .parquet).")
-            self._remove_output(table)
-            return TableReport(table=table.name, output=None)
+            return self._write_empty(table)
         return self._write_csv(table, mapping, sources, zengin)
+
+    def _write_empty(self, table: ContractTable) -> TableReport:
+        """An optional table that did not land: its header alone, so every engine finds a file
+        (DuckDB reads no file and a header-only file alike; Spark needs one to read)."""
+        output = self.prepared_dir / table.system / f"{table.table}.csv"
+        writer = PreparedTableWriter(output, table.columns)
+        writer.commit()
+        return TableReport(table=table.name, output=str(output))
 
     def _write_csv(self, table: ContractTable, mapping: TableMapping | None,
                    sources: list[Path], zengin: list[Path]) -> TableReport:
@@ -350,10 +358,6 @@ class Preparation:
         inputs = input_fingerprint(describe_input(path, "") for path in paths)
         made_from = [PREPARATION_VERSION, list(table.columns), inputs, mapping_fingerprint(mapping), self.forced_encoding]
         return json.loads(json.dumps(made_from))
-
-    def _remove_output(self, table: ContractTable) -> None:
-        """A table that no longer lands must not be read from an old prepared copy."""
-        (self.prepared_dir / table.system / f"{table.table}.csv").unlink(missing_ok=True)
 
     def _write_manifest(self, report: PreparationReport, replace_all: bool) -> None:
         path = self.prepared_dir / MANIFEST_NAME

@@ -13,9 +13,10 @@
     ({{ date_expression }} + {{ days }})
 {%- endmacro %}
 
-{#- Whole days from start_date to end_date (negative when end is earlier). -#}
+{#- Whole days from start_date to end_date (negative when end is earlier), as a bigint on every
+    engine (Spark's datediff gives an int, DuckDB's a bigint). -#}
 {% macro days_between(start_date, end_date) -%}
-    {{ dbt.datediff(start_date, end_date, 'day') }}
+    cast({{ dbt.datediff(start_date, end_date, 'day') }} as {{ dbt.type_bigint() }})
 {%- endmacro %}
 
 {#- First day of the date's month, as a date. -#}

@@ -15,7 +15,7 @@
 
 {#- numerator / denominator × scale, null when the denominator is zero or null. -#}
 {% macro ratio(numerator, denominator, scale=1) -%}
-    ({{ numerator }}) * {{ scale }}.0 / nullif({{ denominator }}, 0)
+    cast({{ numerator }} as double) * {{ scale }} / nullif({{ denominator }}, 0)
 {%- endmacro %}
 
 

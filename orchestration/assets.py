@@ -94,9 +94,10 @@ def landing_files(manifest: Mapping[str, Any]) -> list[LandingFile]:
 # ---------------------------------------------------------------------------------------------
 
 
-def describe_landing_file(landing_file: LandingFile, landing_dir: Path) -> dict[str, Any]:
-    """What landed: path, size, modification time and row count, or that nothing did."""
-    path = landing_file.find(landing_dir)
+def describe_landing_file(landing_file: LandingFile, prepared_dir: Path | None, landing_dir: Path) -> dict[str, Any]:
+    """What landed, as prepared for dbt: path, size, modification time and row count, or that
+    nothing did (prepared_dir None)."""
+    path = landing_file.find(prepared_dir) if prepared_dir is not None else None
     if path is None:
         return {
             "present": False,
@@ -130,8 +131,8 @@ def count_rows(path: Path) -> int:
         return int(connection.execute(f"select count(*) from {landing_reader(path)}").fetchone()[0])
 
 
-def file_version(landing_file: LandingFile, landing_dir: Path) -> str:
-    path = landing_file.find(landing_dir)
+def file_version(landing_file: LandingFile, landing_dir: Path | None) -> str:
+    path = landing_file.find(landing_dir) if landing_dir is not None else None
     if path is None:
         return "absent"
     stat = path.stat()
@@ -164,12 +165,14 @@ def build_landing_assets(location: CodeLocation) -> dg.AssetsDefinition:
             raise dg.Failure(description=f"Landing preparation stopped: {error}", allow_retries=False) from error
         for line in report.summary_lines():
             context.log.info(line)
+        landed = {table.table for table in report.tables if table.inputs}
         for asset_key in selected:
             landing_file = files[asset_key]
+            prepared_dir = settings.prepared_landing_dir if landing_file.relative_stem in landed else None
             yield dg.MaterializeResult(
                 asset_key=asset_key,
-                metadata=describe_landing_file(landing_file, settings.prepared_landing_dir),
-                data_version=dg.DataVersion(file_version(landing_file, settings.prepared_landing_dir)),
+                metadata=describe_landing_file(landing_file, prepared_dir, settings.landing_dir),
+                data_version=dg.DataVersion(file_version(landing_file, prepared_dir)),
             )
 
     return landing_files_taken_in

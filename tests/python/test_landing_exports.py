@@ -160,7 +160,7 @@ def test_every_encoding_prepares_to_the_same_rows(tmp_path: Path) -> None:
     prepared = {}
     for name, folder in excel_exports(tmp_path).items():
         report = prepare(folder, folder.parent / "prepared")
-        assert {table.table for table in report.tables if table.output} == {"billing/customers", "billing/invoices"}
+        assert {table.table for table in report.tables if table.inputs} == {"billing/customers", "billing/invoices"}
         prepared[name] = [
             {column: value for column, value in row.items() if column != "_source_file"}
             for table in ("customers", "invoices")

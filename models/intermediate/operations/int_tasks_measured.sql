@@ -53,7 +53,7 @@ measured as (
     select
         known_tasks.*,
         known_tasks.completed_at is not null as is_completed,
-        {{ dbt.datediff('known_tasks.created_at', 'known_tasks.completed_at', 'second') }} / 3600.0
+        cast({{ dbt.datediff('known_tasks.created_at', 'known_tasks.completed_at', 'second') }} as double) / 3600
             as lead_time_hours,
         not known_tasks.is_cancelled
         and known_tasks.sla_due_at is not null

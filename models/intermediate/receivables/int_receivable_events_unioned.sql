@@ -12,7 +12,7 @@
     unique_key='event_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="delete from {{ this }} where event_date > (select as_of_date from {{ ref('int_reporting_dates') }})",
+    post_hook="{{ delete_where(this, 'event_date > (select as_of_date from ' ~ ref('int_reporting_dates') ~ ')') }}",
 ) }}
 with invoices as (
     select * from {{ ref('int_invoices_resolved') }}
