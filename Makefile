@@ -9,6 +9,7 @@ DBT := $(BIN)/dbt
 # The landing preparation (python -m landing prepare) writes UTF-8 copies of AR_LANDING_DIR here,
 # and dbt reads them: encodings, 全銀協 files, mapped headers and malformed lines are handled there.
 PREPARED_DIR := $(or $(AR_PREPARED_DIR),warehouse/landing)
+LANDING_VARS = --vars '{landing_dir: "$(abspath $(PREPARED_DIR))"}'
 
 .PHONY: build test test-python dbt-build prepare browser docs lint bench sample clean dev materialize reports \
 	spark-up spark-down test-spark
@@ -36,7 +37,7 @@ SPARK_INSTALLED := $(VENV)/.spark-installed
 DBT_TARGET_DEPS := $(if $(filter spark,$(DBT_TARGET)),$(SPARK_INSTALLED))
 
 dbt-build: prepare $(DBT_TARGET_DEPS)
-	$(DBT) build --vars '{landing_dir: "$(abspath $(PREPARED_DIR))"}'
+	$(DBT) build $(LANDING_VARS)
 
 build: dbt-build
 
@@ -118,10 +119,15 @@ spark-up: $(SPARK_INSTALLED)
 spark-down:
 	@test ! -x $(BIN)/python || $(BIN)/python scripts/spark_cluster.py down
 
-# Both engines on the same prepared sample, then every mart compared row by row; the cluster is
-# stopped whatever the outcome.
-SPARK_DBT := AR_DBT_TARGET=spark $(DBT)
-test-spark: dbt-build spark-up
-	$(SPARK_DBT) build --vars '{landing_dir: "$(abspath $(PREPARED_DIR))"}' --target-path target/spark \
-		--log-path logs/spark && $(BIN)/python -m pytest tests/spark -q; \
+# Both engines on the same prepared sample, each on a fresh warehouse (the exception ledger keeps
+# history across builds by design), then every mart compared row by row; the cluster is stopped
+# whatever the outcome.
+PARITY_DUCKDB := warehouse/parity.duckdb
+test-spark: prepare $(SPARK_INSTALLED)
+	rm -f $(PARITY_DUCKDB)
+	AR_DUCKDB_PATH=$(PARITY_DUCKDB) $(DBT) build $(LANDING_VARS) --target-path target/parity --log-path logs/parity
+	$(BIN)/python scripts/spark_cluster.py reset
+	$(MAKE) --no-print-directory spark-up
+	AR_DBT_TARGET=spark $(DBT) build $(LANDING_VARS) --target-path target/spark --log-path logs/spark \
+		&& AR_DUCKDB_PATH=$(PARITY_DUCKDB) $(BIN)/python -m pytest tests/spark -q; \
 	status=$$?; $(MAKE) --no-print-directory spark-down; exit $$status

@@ -127,7 +127,7 @@ def _yaml_document(path: Path) -> Any:
     except UnicodeDecodeError:
         raise LandingFileError(f"{path}: is neither UTF-8 nor Shift_JIS text; save it as UTF-8") from None
     try:
-        document = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        document = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass: no objects built
     except yaml.YAMLError as error:
         raise LandingFileError(f"{path}: not valid YAML: {error}") from None
     return {} if document is None else document

@@ -61,9 +61,9 @@ other bank file, and reading it with a guessed layout would mislead.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 from landing.wareki import two_digit_era_date
 

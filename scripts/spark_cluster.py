@@ -4,6 +4,7 @@
     python scripts/spark_cluster.py up       # start what is not running, wait until Thrift answers
     python scripts/spark_cluster.py down     # stop exactly the processes `up` started (pid files)
     python scripts/spark_cluster.py status
+    python scripts/spark_cluster.py reset    # down, then delete every table and the metastore
 
 It is the topology of a production cluster (a Thrift server in front of a master and workers),
 shrunk onto one machine: dbt's `spark` target talks to the Thrift port the same way it would to a
@@ -223,6 +224,17 @@ def down() -> None:
     print("Spark is down.")
 
 
+def reset() -> None:
+    """A clean slate (make test-spark starts from one): the ledgers that survive full refreshes
+    would otherwise carry history from earlier builds on other data."""
+    import shutil
+
+    down()
+    shutil.rmtree(warehouse_dir(), ignore_errors=True)
+    shutil.rmtree(STATE_DIR / "metastore_db", ignore_errors=True)
+    print(f"Removed the Spark tables ({warehouse_dir()}) and the metastore.")
+
+
 def status() -> int:
     running = {component.name: component.pid() for component in components()}
     for name, pid in running.items():
@@ -232,14 +244,11 @@ def status() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["up", "down", "status"])
+    parser.add_argument("command", choices=["up", "down", "reset", "status"])
     command = parser.parse_args(argv).command
-    if command == "up":
-        up()
-    elif command == "down":
-        down()
-    else:
+    if command == "status":
         return status()
+    {"up": up, "down": down, "reset": reset}[command]()
     return 0
 
 

@@ -13,10 +13,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from landing.zengin import (  # noqa: E402
+from landing.zengin import (
     BANK_TRANSACTION_COLUMNS,
-    LAYOUTS,
     END_LAYOUT,
+    LAYOUTS,
     ZenginFormatError,
     ZenginRow,
     read_zengin_files,

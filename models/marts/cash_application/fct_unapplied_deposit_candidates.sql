@@ -134,10 +134,19 @@ deposits_to_match as (
     where customer_key <> {{ unresolved_customer_key() }}
 ),
 
+deposit_customers as (
+    select customer_key
+    from deposits_to_match
+    group by customer_key
+),
+
+-- A join, not `in (subquery)`: Spark 4.3 ships an `in` subquery's plan to its executors, and a
+-- plan holding a union of literal rows (a unit test's fixture) fails to deserialize there.
 customers_in_scope as (
     select open_invoices.customer_key
     from open_invoices
-    where open_invoices.customer_key in (select deposits_to_match.customer_key from deposits_to_match)
+    inner join deposit_customers
+        on open_invoices.customer_key = deposit_customers.customer_key
     group by open_invoices.customer_key
     having count(*) <= {{ max_open_invoices }}
 ),
