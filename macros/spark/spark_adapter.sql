@@ -30,16 +30,7 @@
             path ~ " is not a prepared landing file. On Spark, dbt reads the prepared folder: run "
             ~ "`python -m landing prepare` and set landing_dir (make build does both).") }}
     {%- endif -%}
-    select
-        {%- for column_name in column_names %}
-        {%- if column_name in present %}
-        cast({{ adapter.quote(column_name) }} as string) as {{ column_name }},
-        {%- else %}
-        cast(null as string) as {{ column_name }},
-        {%- endif %}
-        {%- endfor %}
-        {{ landing_provenance_columns(path, present) }}
-    from {{ view }}
+    {{ landing_select(column_names, present, path, view) }}
 {%- endmacro %}
 
 

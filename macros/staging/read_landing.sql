@@ -89,12 +89,19 @@
     {%- for row in run_query("describe select * from " ~ reader).rows -%}
         {%- do present.append(row[0] | lower | trim) -%}
     {%- endfor -%}
+    {{ landing_select(column_names, present, path, reader) }}
+{%- endmacro %}
+
+
+{#- The contract's columns of a landing file as text (null where the file lacks one), with its
+    provenance; `present` lists the file's columns, `reader` is what reads it. -#}
+{% macro landing_select(column_names, present, path, reader) -%}
     select
         {%- for column_name in column_names %}
         {%- if column_name in present %}
-        cast({{ adapter.quote(column_name) }} as varchar) as {{ column_name }},
+        cast({{ adapter.quote(column_name) }} as {{ dbt.type_string() }}) as {{ column_name }},
         {%- else %}
-        cast(null as varchar) as {{ column_name }},
+        cast(null as {{ dbt.type_string() }}) as {{ column_name }},
         {%- endif %}
         {%- endfor %}
         {{ landing_provenance_columns(path, present) }}
