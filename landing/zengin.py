@@ -117,24 +117,36 @@ def _layout(*fields: tuple[str, int, str]) -> Layout:
     return tuple(Field(name, width, kind) for name, width, kind in fields)
 
 
+# Both kinds of file open their header with the same fields, and name the account the same way;
+# the layouts below are built from these runs and the fields of their own.
+_HEADER_OPENING: tuple[tuple[str, int, str], ...] = (
+    ("data_kind", 1, "N"),  # データ区分
+    ("type_code", 2, "N"),  # 種別コード
+    ("code_kind", 1, "N"),  # コード区分
+    ("created_on", 6, "N"),  # 作成日
+    ("period_from", 6, "N"),  # 勘定日(自)
+    ("period_to", 6, "N"),  # 勘定日(至)
+    ("bank_code", 4, "N"),  # 銀行コード
+    ("bank_name", 15, "C"),  # 銀行名
+    ("branch_code", 3, "N"),  # 支店コード
+    ("branch_name", 15, "C"),  # 支店名
+)
+_HEADER_ACCOUNT: tuple[tuple[str, int, str], ...] = (
+    ("deposit_type", 1, "N"),  # 預金種目
+    ("account_number", 7, "N"),  # 口座番号
+    ("account_name", 40, "C"),  # 口座名
+)
+# Who sent the money, as both kinds of data record write it (03: 振込依頼人名又は契約者番号).
+_REMITTER: tuple[tuple[str, int, str], ...] = (
+    ("remitter_code", 10, "N"),  # 振込依頼人コード
+    ("remitter_name", 48, "C"),  # 振込依頼人名
+    ("sending_bank_name", 15, "C"),  # 仕向銀行名
+    ("sending_branch_name", 15, "C"),  # 仕向店名
+)
+
 # One table per record type: the only place a width is written down.
 LAYOUTS: dict[tuple[str, str], Layout] = {
-    (TRANSFER_NOTICE, HEADER): _layout(
-        ("data_kind", 1, "N"),  # データ区分
-        ("type_code", 2, "N"),  # 種別コード
-        ("code_kind", 1, "N"),  # コード区分
-        ("created_on", 6, "N"),  # 作成日
-        ("period_from", 6, "N"),  # 勘定日(自)
-        ("period_to", 6, "N"),  # 勘定日(至)
-        ("bank_code", 4, "N"),  # 銀行コード
-        ("bank_name", 15, "C"),  # 銀行名
-        ("branch_code", 3, "N"),  # 支店コード
-        ("branch_name", 15, "C"),  # 支店名
-        ("deposit_type", 1, "N"),  # 預金種目
-        ("account_number", 7, "N"),  # 口座番号
-        ("account_name", 40, "C"),  # 口座名
-        ("filler", 93, "C"),  # ダミー
-    ),
+    (TRANSFER_NOTICE, HEADER): _layout(*_HEADER_OPENING, *_HEADER_ACCOUNT, ("filler", 93, "C")),  # ダミー
     (TRANSFER_NOTICE, DATA): _layout(
         ("data_kind", 1, "N"),  # データ区分
         ("inquiry_number", 6, "N"),  # 照会番号
@@ -142,10 +154,7 @@ LAYOUTS: dict[tuple[str, str], Layout] = {
         ("value_start_date", 6, "N"),  # 起算日
         ("amount", 10, "N"),  # 金額
         ("other_bank_cheques", 10, "N"),  # うち他店券金額
-        ("remitter_code", 10, "N"),  # 振込依頼人コード
-        ("remitter_name", 48, "C"),  # 振込依頼人名
-        ("sending_bank_name", 15, "C"),  # 仕向銀行名
-        ("sending_branch_name", 15, "C"),  # 仕向店名
+        *_REMITTER,
         ("cancellation", 1, "C"),  # 取消区分
         ("edi_info", 20, "C"),  # EDI情報
         ("filler", 52, "C"),  # ダミー
@@ -159,20 +168,9 @@ LAYOUTS: dict[tuple[str, str], Layout] = {
         ("filler", 163, "C"),  # ダミー
     ),
     (STATEMENT, HEADER): _layout(
-        ("data_kind", 1, "N"),  # データ区分
-        ("type_code", 2, "N"),  # 種別コード
-        ("code_kind", 1, "N"),  # コード区分
-        ("created_on", 6, "N"),  # 作成日
-        ("period_from", 6, "N"),  # 勘定日(自)
-        ("period_to", 6, "N"),  # 勘定日(至)
-        ("bank_code", 4, "N"),  # 銀行コード
-        ("bank_name", 15, "C"),  # 銀行名
-        ("branch_code", 3, "N"),  # 支店コード
-        ("branch_name", 15, "C"),  # 支店名
+        *_HEADER_OPENING,
         ("filler_1", 3, "C"),  # ダミー
-        ("deposit_type", 1, "N"),  # 預金種目
-        ("account_number", 7, "N"),  # 口座番号
-        ("account_name", 40, "C"),  # 口座名
+        *_HEADER_ACCOUNT,
         ("overdraft_kind", 1, "N"),  # 貸越区分
         ("passbook_kind", 1, "N"),  # 通帳・証書区分
         ("opening_balance", 14, "N"),  # 取引前残高
@@ -192,10 +190,7 @@ LAYOUTS: dict[tuple[str, str], Layout] = {
         ("bill_kind", 1, "N"),  # 手形・小切手区分
         ("bill_number", 7, "N"),  # 手形・小切手番号
         ("partner_branch", 3, "N"),  # 僚店番号
-        ("remitter_code", 10, "N"),  # 振込依頼人コード
-        ("remitter_name", 48, "C"),  # 振込依頼人名又は契約者番号
-        ("sending_bank_name", 15, "C"),  # 仕向銀行名
-        ("sending_branch_name", 15, "C"),  # 仕向店名
+        *_REMITTER,
         ("summary", 20, "C"),  # 摘要内容
         ("edi_info", 20, "C"),  # EDI情報
         ("filler", 1, "C"),  # ダミー
