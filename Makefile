@@ -48,11 +48,8 @@ test: dbt-build browser test-python
 browser:
 	@scripts/ensure-browser
 
-# The normaliser's property tests run in a process of their own: in one long session after the
-# dbt-building tests they once failed in a way that never reproduced alone (see DECISIONS.md).
 test-python: $(INSTALLED)
-	$(BIN)/python -m pytest tests/python/test_name_normaliser.py
-	$(BIN)/python -m pytest --ignore=tests/python/test_name_normaliser.py
+	$(BIN)/python -m pytest
 
 docs: $(INSTALLED)
 	$(DBT) docs generate

@@ -3,6 +3,7 @@ rows, the wall time of the full `dbt build`, the slowest models and the peak mem
 
 Figures are meant to be read as ratios within one run (same machine, same moment), e.g. how the build
 time grows from scale 1 to scale 20."""
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,12 @@ BIN = Path(sys.executable).parent
 
 def generate(scale: float, landing: Path) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "datagen", "--out", str(landing), "--scale", str(scale)],
-                   cwd=REPO_ROOT, check=True, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "datagen", "--out", str(landing), "--scale", str(scale)],
+        cwd=REPO_ROOT,
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - started
 
 
@@ -32,9 +37,13 @@ def build(landing: Path, work_dir: Path) -> tuple[float, int]:
     env = {**os.environ, "AR_LANDING_DIR": str(landing), "AR_DUCKDB_PATH": str(work_dir / "ar.duckdb")}
     env.pop("AR_AS_OF_DATE", None)
     started = time.perf_counter()
-    result = subprocess.run([str(BIN / "dbt"), "build", "--target-path", str(work_dir / "target"),
-                             "--log-path", str(work_dir / "logs")],
-                            cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(BIN / "dbt"), "build", "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs")],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         print(result.stdout[-3000:], file=sys.stderr)
@@ -45,22 +54,33 @@ def build(landing: Path, work_dir: Path) -> tuple[float, int]:
 
 def slowest_models(work_dir: Path, count: int = 5) -> list[tuple[str, float]]:
     results = json.loads((work_dir / "target" / "run_results.json").read_text())["results"]
-    models = [(r["unique_id"].split(".")[-1], r["execution_time"]) for r in results
-              if r["unique_id"].startswith("model.")]
+    models = [
+        (r["unique_id"].split(".")[-1], r["execution_time"]) for r in results if r["unique_id"].startswith("model.")
+    ]
     return sorted(models, key=lambda item: -item[1])[:count]
 
 
 def row_counts(work_dir: Path) -> dict[str, int]:
     with duckdb.connect(str(work_dir / "ar.duckdb"), read_only=True) as connection:
-        return {table: connection.execute(f"select count(*) from {table}").fetchone()[0]
-                for table in ["staging.stg_billing__invoices", "marts.fct_receivable_events",
-                              "marts.fct_invoice_balance_history", "marts.fct_ar_monthly", "marts.fct_aging"]}
+        return {
+            table: connection.execute(f"select count(*) from {table}").fetchall()[0][0]
+            for table in [
+                "staging.stg_billing__invoices",
+                "marts.fct_receivable_events",
+                "marts.fct_invoice_balance_history",
+                "marts.fct_ar_monthly",
+                "marts.fct_aging",
+            ]
+        }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scales", default=os.environ.get("BENCH_SCALES", "1 5 20"),
-                        help="space-separated scale factors (default: '1 5 20', or BENCH_SCALES)")
+    parser.add_argument(
+        "--scales",
+        default=os.environ.get("BENCH_SCALES", "1 5 20"),
+        help="space-separated scale factors (default: '1 5 20', or BENCH_SCALES)",
+    )
     parser.add_argument("--work-dir", default=str(REPO_ROOT / "bench" / "out"))
     args = parser.parse_args()
     base_seconds = None
@@ -72,8 +92,10 @@ def main() -> None:
         base_seconds = base_seconds or build_seconds
         counts = row_counts(work_dir)
         print(f"\n== scale {scale:g}: {counts['staging.stg_billing__invoices']:,} invoices ==")
-        print(f"generate {generate_seconds:.1f} s; dbt build {build_seconds:.1f} s "
-              f"({build_seconds / base_seconds:.1f}x the first scale); peak memory of builds so far {peak_mib:,} MiB")
+        print(
+            f"generate {generate_seconds:.1f} s; dbt build {build_seconds:.1f} s "
+            f"({build_seconds / base_seconds:.1f}x the first scale); peak memory of builds so far {peak_mib:,} MiB"
+        )
         for table, rows in counts.items():
             print(f"  {table:<38} {rows:>12,} rows")
         print("  slowest models: " + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in slowest_models(work_dir)))

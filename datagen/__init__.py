@@ -1,6 +1,6 @@
 """Deterministic sample landing files for the accounts-receivable warehouse.
 
-    python -m datagen --out sample/landing --scale 1 --seed 20251101 [--bank-format zengin]
+python -m datagen --out sample/landing --scale 1 --seed 20251101 [--bank-format zengin]
 """
 
 from .contract import OMITTED_COLUMNS, TABLE_COLUMNS, written_columns

@@ -17,7 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="1 ≈ 200 customers; grows linearly")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="same seed, same bytes")
     parser.add_argument(
-        "--bank-format", choices=BANK_FORMATS, default="csv",
+        "--bank-format",
+        choices=BANK_FORMATS,
+        default="csv",
         help="bank transactions as bank/transactions.csv, or as 全銀協 files under bank/zengin/",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")

@@ -162,7 +162,9 @@ class CompanyBooks:
             pay = whole_yen(salary * (1 + 0.003 * m) * rng.uniform(0.98, 1.02))
             self._expense(previous_business_day(month_start(m) + 24), pay, SALARIES, "給与支払", True)
             if (m + 4) % 12 + 1 in (7, 12):  # 賞与 in July and December
-                self._expense(previous_business_day(month_start(m) + 9), whole_yen(pay * 1.2), SALARIES, "賞与支払", True)
+                self._expense(
+                    previous_business_day(month_start(m) + 9), whole_yen(pay * 1.2), SALARIES, "賞与支払", True
+                )
             self._expense(previous_business_day(month_end(m)), whole_yen(pay * 0.15), WELFARE, "社会保険料", True)
             self._expense(previous_business_day(month_start(m) + 26), rent, RENT, "家賃", False)
             # Utilities accrue at month end and are paid on the 20th of the next month.
@@ -203,7 +205,7 @@ class CompanyBooks:
         current = 0
         for qe in quarter_ends():
             buckets = self.world.aging[qe]
-            target = whole_yen(sum(b * rate for b, rate in zip(buckets, ALLOWANCE_RATES)))
+            target = whole_yen(sum(b * rate for b, rate in zip(buckets, ALLOWANCE_RATES, strict=True)))
             delta = target - current
             current = target
             if delta > 0:
@@ -286,7 +288,7 @@ class CompanyBooks:
     def _forecasts(self) -> None:
         """Weekly cash forecasts: the balance later observed, give or take a few percent."""
         w, rng = self.world, self.rng
-        total = [a + b for a, b in zip(self.balances["ACC-MAIN"], self.balances["ACC-SUB"])]
+        total = [a + b for a, b in zip(self.balances["ACC-MAIN"], self.balances["ACC-SUB"], strict=True)]
         table = w.table("treasury/cash_forecasts")
         made_days = mondays()
         for made in made_days:
@@ -295,7 +297,7 @@ class CompanyBooks:
                 target = made + days
                 if target > END and not recent:
                     continue
-                for account in ([""] + (BANK_ACCOUNTS if horizon == "month" and rng.random() < 0.25 else [])):
+                for account in [""] + (BANK_ACCOUNTS if horizon == "month" and rng.random() < 0.25 else []):
                     actual = self._balance_on(target, account, total)
                     forecast = round(actual * (1 + rng.gauss(0, spread)) / 100_000) * 100_000
                     account_id = w.bank_account_id(account) if account else ""

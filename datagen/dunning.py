@@ -73,7 +73,7 @@ class Task:
     status: str = "open"
     first_contact: bool | None = None
     error_category: str = ""
-    reopens: "Task | None" = None
+    reopens: Task | None = None
     id: str = ""
     has_account: bool = True
     external_ref: str = ""
@@ -180,9 +180,7 @@ class Dunning:
                     continue
                 automated = rng.random() < 0.55 + 0.4 * month_index(day) / 17
                 at = (day, 7 * 3600) if automated else (day, 60 * rng.randint(540, 1079))
-                self.activities.append(
-                    Activity(at, doc.id, self.c.owner_on(day), "email", "soft", "", automated)
-                )
+                self.activities.append(Activity(at, doc.id, self.c.owner_on(day), "email", "soft", "", automated))
 
     def _disputes(self) -> None:
         for doc in self.sim.invoices:
@@ -337,7 +335,7 @@ class Dunning:
                 task.resolution_tags = rng.choice(["自動消込ルール追加", "振込名義登録", "消込ダブルチェック"])
             self.tasks.append(task)
         for doc in self.sim.docs:
-            if doc.is_cn and doc.cn_kind == "early" and rng.random() < 0.3:  # a billing input error
+            if doc.is_cn and doc.original and doc.cn_kind == "early" and rng.random() < 0.3:  # a billing input error
                 at = (doc.day, 9 * 3600)
                 task = Task(at, "data_correction", self.c.owner_on(doc.day), doc.original.id, sla_hours=48)
                 task.error_category = "input"
@@ -349,7 +347,9 @@ class Dunning:
         manager = MANAGERS[1] if c.prefecture in WEST_PREFECTURES else MANAGERS[0]
         days = []
         if c.segment != "smb":
-            days += [d for d in CREDIT_REVIEW_DAYS if month_index(d) >= c.start_month and month_index(d) < c.stop_month + 3]
+            days += [
+                d for d in CREDIT_REVIEW_DAYS if month_index(d) >= c.start_month and month_index(d) < c.stop_month + 3
+            ]
         if c.switch_to == BAD and c.switch_month is not None:
             days.append(next_business_day(month_start(c.switch_month) + 20))
         for day in sorted(days):
@@ -367,7 +367,11 @@ class Dunning:
         """About 5 % of finished work comes back (再発)."""
         rng = self.rng
         for task in list(self.tasks):
-            if task.status != "done" or task.task_type not in ("dunning", "dispute", "data_correction"):
+            if (
+                task.status != "done"
+                or task.completed is None
+                or task.task_type not in ("dunning", "dispute", "data_correction")
+            ):
                 continue
             if rng.random() >= 0.08:
                 continue

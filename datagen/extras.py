@@ -10,7 +10,7 @@ from . import books
 from .calendar import END, OPENING, START, add_business_days, iso, month_end, month_start, next_business_day
 from .dunning import Task, later, write_tasks
 from .formats import money
-from .masters import CASH, EAST_COLLECTORS, MANAGERS, SUSPENSE, WEST_COLLECTORS, CORPORATE_COLLECTORS
+from .masters import CASH, CORPORATE_COLLECTORS, EAST_COLLECTORS, MANAGERS, SUSPENSE, WEST_COLLECTORS
 from .world import World
 
 # Remitters that match no customer: individuals and a firm that paid us by mistake.
@@ -45,13 +45,21 @@ def unmatched_deposits(world: World) -> None:
         )
         world.bank_move("ACC-MAIN", day, cents)
         books.post(
-            world, day, "other", "system", f"未確認入金 {world.bank_transaction_ref(bt_id)}",
+            world,
+            day,
+            "other",
+            "system",
+            f"未確認入金 {world.bank_transaction_ref(bt_id)}",
             [(CASH, cents, 0, "", ""), (SUSPENSE, 0, cents, "", "")],
         )
-        task = Task((day, 9 * 3600 + 15 * 60), "cash_application", rng.choice(MANAGERS), sla_hours=72, has_account=False)
+        task = Task(
+            (day, 9 * 3600 + 15 * 60), "cash_application", rng.choice(MANAGERS), sla_hours=72, has_account=False
+        )
         tasks.append(task)
         if rng.random() < 0.4:  # opened twice by two people; the copy was cancelled
-            copy = Task((day, 9 * 3600 + 40 * 60), "cash_application", rng.choice(COLLECTORS), sla_hours=72, has_account=False)
+            copy = Task(
+                (day, 9 * 3600 + 40 * 60), "cash_application", rng.choice(COLLECTORS), sla_hours=72, has_account=False
+            )
             copy.status = "cancelled"
             tasks.append(copy)
     write_tasks(world, tasks, "")
@@ -125,7 +133,7 @@ def exception_tasks(world: World, balances: dict[str, list[int]]) -> None:
     SLA 48 h. Two consecutive fired weeks are always among them, the first resolved within days,
     so the second is a recurrence (再発); the latest task is still open."""
     rng = random.Random(f"{world.seed}/exceptions")
-    total = [sum(day) for day in zip(*balances.values())]
+    total = [sum(day) for day in zip(*balances.values(), strict=True)]
     eligible = [monday for monday, _ in cash_drop_weeks(total)][UNANSWERED_CASH_ALERTS:]
     count = min(len(eligible), max(3, round(6 * world.scale**0.25)))
     if count == 0:

@@ -19,6 +19,6 @@ def yen(amount: float) -> int:
     return int(round(amount)) * 100
 
 
-def round_down(cents: int, unit_yen: int) -> int:
+def round_down(cents: float, unit_yen: int) -> int:
     unit = unit_yen * 100
     return int(cents) // unit * unit

@@ -10,8 +10,8 @@ from tqdm import tqdm
 from .company import CompanyBooks
 from .dunning import Dunning
 from .extras import back_office_tasks, exception_tasks, unmatched_deposits
-from .masters import ACCOUNTS, ASSIGNEES, CustomerFactory
 from .formats import flag
+from .masters import ACCOUNTS, ASSIGNEES, CustomerFactory
 from .planted import plant
 from .simulate import CustomerSimulation
 from .world import World
@@ -76,7 +76,5 @@ def _write_reference_data(world: World) -> None:
 
 def _write_orphans(world: World, n: int) -> None:
     for k, (name, kana, segment, industry) in enumerate(ORPHAN_CRM_ACCOUNTS):
-        world.table("crm/accounts").write(
-            [f"CRM-{n + k + 1:04d}", name, kana, "", "", "", segment, industry, "U006"]
-        )
+        world.table("crm/accounts").write([f"CRM-{n + k + 1:04d}", name, kana, "", "", "", segment, industry, "U006"])
     world.table("accounting/customers").write([f"A{10001 + n}", ORPHAN_ACCOUNTING_CUSTOMER, ""])

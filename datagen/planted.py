@@ -66,8 +66,15 @@ def planted_violations(bank_format: str = "csv") -> list[tuple[str, str, str]]:
 
 
 # The ids of the planted rows must stay out of reach of the regular sequences.
-RESERVED_FROM = {"invoice": 9_000_000, "bank": 99_000_000, "application": 99_000_000, "journal": 99_000_000,
-                 "activity": 99_000_000, "task": 9_000_000, "case": 90_000}
+RESERVED_FROM = {
+    "invoice": 9_000_000,
+    "bank": 99_000_000,
+    "application": 99_000_000,
+    "journal": 99_000_000,
+    "activity": 99_000_000,
+    "task": 9_000_000,
+    "case": 90_000,
+}
 
 
 def _invoice(invoice_id: str, customer: str, day: str, due: str, amount: str, currency: str = "JPY") -> list[str]:
@@ -105,20 +112,50 @@ def plant(world: World, first_invoice: list[str], fourth_customer: list[str]) ->
     apps.write(["APP-99000002", first_deposit, "INV-000001", "", "2026-03-03", "manual", "", ""])
 
     journal = t("accounting/journal_lines")
-    journal.write(["JE-99000001", "1", "2026-03-03", "9999", "1000", "0", "", "", "adjustment", "U013", "科目コード誤り"])
+    journal.write(
+        ["JE-99000001", "1", "2026-03-03", "9999", "1000", "0", "", "", "adjustment", "U013", "科目コード誤り"]
+    )
     journal.write(["JE-99000002", "1", "2026-03-03", "6200", "-5", "0", "", "", "adjustment", "U013", "金額符号誤り"])
 
     activities = t("crm/activities")
-    activities.write(["ACT-99000001", "CRM-0001", "INV-000001", "U001", "2026-03-04T10:15:00", "fax", "soft", "no_contact", "", "", "false"])
-    activities.write(["ACT-99000002", "CRM-0001", "INV-000001", "U001", "yesterday", "call", "soft", "contacted", "", "", "false"])
+    activities.write(
+        [
+            "ACT-99000001",
+            "CRM-0001",
+            "INV-000001",
+            "U001",
+            "2026-03-04T10:15:00",
+            "fax",
+            "soft",
+            "no_contact",
+            "",
+            "",
+            "false",
+        ]
+    )
+    activities.write(
+        ["ACT-99000002", "CRM-0001", "INV-000001", "U001", "yesterday", "call", "soft", "contacted", "", "", "false"]
+    )
 
     t("crm/tasks").write(
-        ["TSK-9000001", "CRM-0001", "INV-000001", "U001", "dunning", "2026-03-04T08:30:00", "2026-03-07T08:30:00",
-         "", "pending", "", "", "", "", ""]
+        [
+            "TSK-9000001",
+            "CRM-0001",
+            "INV-000001",
+            "U001",
+            "dunning",
+            "2026-03-04T08:30:00",
+            "2026-03-07T08:30:00",
+            "",
+            "pending",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]
     )
-    t("legal/cases").write(
-        ["LC-90001", "(株)山田商事", "", "", "", "demand_letter", "", "", "", "U008"]
-    )
+    t("legal/cases").write(["LC-90001", "(株)山田商事", "", "", "", "demand_letter", "", "", "", "U008"])
 
 
 def _plant_bank_rows(world: World) -> None:

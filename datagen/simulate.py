@@ -8,8 +8,9 @@ Amounts are integer cents throughout, so every ledger identity holds exactly.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any
 
 from . import books
 from .calendar import (
@@ -70,8 +71,24 @@ class Doc:
     """A billing document: an invoice or a credit note."""
 
     __slots__ = (
-        "id", "seq", "day", "due", "cents", "is_cn", "original", "credit", "cn_kind", "deal", "rep",
-        "method", "delivered", "reductions", "payments", "dispute_day", "case", "writeoff",
+        "id",
+        "seq",
+        "day",
+        "due",
+        "cents",
+        "is_cn",
+        "original",
+        "credit",
+        "cn_kind",
+        "deal",
+        "rep",
+        "method",
+        "delivered",
+        "reductions",
+        "payments",
+        "dispute_day",
+        "case",
+        "writeoff",
     )
 
     def __init__(self, seq: int, day: int, due: int, cents: int) -> None:
@@ -414,7 +431,7 @@ class CustomerSimulation:
         paid: dict[int, int] = {}
         for key in sorted(groups):
             legal = key[1] == 1
-            parts = []
+            parts: list[list[Any]] = []  # [invoice, yen moved, fee absorbed]
             for p in groups[key]:
                 paid[id(p.doc)] = paid.get(id(p.doc), 0) + p.cents
                 # Banks move whole yen: a half yen left on a settled invoice is absorbed as a fee.
@@ -475,7 +492,8 @@ class CustomerSimulation:
             if d2 > LAST_BUSINESS_DAY or app.doc.seq in used:
                 continue
             candidates = [
-                b for b in self.invoices
+                b
+                for b in self.invoices
                 if b is not app.doc and b.seq not in used and b.day <= d1 and b.open_at(d2) >= app.applied
             ]
             if not candidates:
@@ -488,7 +506,9 @@ class CustomerSimulation:
             wrong.reductions.append((d2, -app.applied))
             who = self.c.owner_on(d2)
             app.doc = wrong
-            reversal = Application(ids.application.next(), app.deposit, wrong, -app.applied, d2, "manual", 0, who, app.id)
+            reversal = Application(
+                ids.application.next(), app.deposit, wrong, -app.applied, d2, "manual", 0, who, app.id
+            )
             redo = Application(ids.application.next(), app.deposit, right, app.applied, d2, "manual", 0, who)
             self.apps += [reversal, redo]
             self.matching_errors.append((d2, reversal))
@@ -604,7 +624,9 @@ class CustomerSimulation:
     def _write_masters(self) -> None:
         c, w = self.c, self.world
         w.table("billing/customers").write(self.billing_row())
-        w.table("accounting/customers").write([c.accounting_code, c.accounting_name, c.accounting_corporate_number or ""])
+        w.table("accounting/customers").write(
+            [c.accounting_code, c.accounting_name, c.accounting_corporate_number or ""]
+        )
         w.table("crm/accounts").write(
             [
                 c.crm_id,
@@ -638,7 +660,7 @@ class CustomerSimulation:
     def _write_bank(self) -> None:
         self._legal_cost_withdrawals()
         ids, w = self.world.ids, self.world
-        rows: list[tuple[int, int, object]] = [(d.day, 0, d) for d in self.deposits]
+        rows: list[tuple[int, int, Deposit | Withdrawal]] = [(d.day, 0, d) for d in self.deposits]
         rows += [(x.day, 1, x) for x in self.withdrawals]
         table = w.table("bank/transactions")
         for day, _, item in sorted(rows, key=lambda r: (r[0], r[1])):
@@ -678,9 +700,14 @@ class CustomerSimulation:
                     (OUTPUT_TAX, -tax, 0, "", ""),
                     (ar, 0, -doc.cents, code, doc.id),
                 ]
+                assert doc.original is not None  # a credit note always has its invoice
                 entries.append((doc.day, 0, "sales", "system", f"売上値引・返品 {doc.original.id}", lines))
             else:
-                lines = [(ar, doc.cents, 0, code, doc.id), (REVENUE, 0, doc.cents - tax, "", ""), (OUTPUT_TAX, 0, tax, "", "")]
+                lines = [
+                    (ar, doc.cents, 0, code, doc.id),
+                    (REVENUE, 0, doc.cents - tax, "", ""),
+                    (OUTPUT_TAX, 0, tax, "", ""),
+                ]
                 entries.append((doc.day, 0, "sales", "system", f"売上計上 {doc.id}", lines))
         for app in self.apps:
             if app.applied < 0:
@@ -742,7 +769,9 @@ class CustomerSimulation:
         for dep in self.deposits:
             if dep.legal:
                 cost = case.recoveries[dep.recovery][2]
-                w.table("legal/recoveries").write([case.id, iso(dep.day), money(dep.cents), money(cost) if cost else ""])
+                w.table("legal/recoveries").write(
+                    [case.id, iso(dep.day), money(dep.cents), money(cost) if cost else ""]
+                )
 
 
 def _script_case(
@@ -838,9 +867,7 @@ def _script_case(
             case.events.append(e)
     commission = 0.25 if servicer else 0.1
     case.recoveries = [
-        (d, a, (int(a * commission) // 100 * 100 if rng.random() < 0.6 else 0))
-        for d, a in recoveries
-        if d <= END
+        (d, a, (int(a * commission) // 100 * 100 if rng.random() < 0.6 else 0)) for d, a in recoveries if d <= END
     ]
     stages = [s for _, _, s, _ in case.events if s]
     case.stage = stages[-1] if stages else "demand_letter"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Iterable
+from typing import IO
 
 from .contract import BOM_TABLES, PARQUET_TABLES, written_columns
 

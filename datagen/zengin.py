@@ -172,52 +172,117 @@ def _payer_code_field(code: str) -> str:
 def notice_header(account: ZenginAccount, first: date, last: date) -> bytes:
     """01 header: データ区分 1, 種別 01, コード区分 0 (JIS), 作成日 = 勘定日(至)."""
     return _record(
-        "1", "01", "0", era_yymmdd(last), era_yymmdd(first), era_yymmdd(last),
-        account.bank_code, space_padded(account.bank_name, 15), account.branch_code, space_padded(account.branch_name, 15),
-        "1", account.account_number, space_padded(account.account_name, 40), space_padded("", 93),
+        "1",
+        "01",
+        "0",
+        era_yymmdd(last),
+        era_yymmdd(first),
+        era_yymmdd(last),
+        account.bank_code,
+        space_padded(account.bank_name, 15),
+        account.branch_code,
+        space_padded(account.branch_name, 15),
+        "1",
+        account.account_number,
+        space_padded(account.account_name, 40),
+        space_padded("", 93),
     )
 
 
 def notice_data(entry: Entry) -> bytes:
     """01 data: 起算日 = 勘定日; no 他店券, 仕向銀行, 取消 or EDI."""
     return _record(
-        "2", entry.inquiry_number, entry.booking_date, entry.booking_date,
-        _amount_field(entry.amount, DEPOSIT_AMOUNT_DIGITS), zero_padded(0, 10), _payer_code_field(entry.payer_code),
-        space_padded(entry.remitter, REMITTER_BYTES), space_padded("", 15), space_padded("", 15), " ", space_padded("", 20), space_padded("", 52),
+        "2",
+        entry.inquiry_number,
+        entry.booking_date,
+        entry.booking_date,
+        _amount_field(entry.amount, DEPOSIT_AMOUNT_DIGITS),
+        zero_padded(0, 10),
+        _payer_code_field(entry.payer_code),
+        space_padded(entry.remitter, REMITTER_BYTES),
+        space_padded("", 15),
+        space_padded("", 15),
+        " ",
+        space_padded("", 20),
+        space_padded("", 52),
     )
 
 
 def notice_trailer(entries: list[Entry]) -> bytes:
     """01 trailer: the total is over the amounts that are numbers (the reader checks no more)."""
     total = sum(e.amount for e in entries if isinstance(e.amount, int))
-    return _record("8", zero_padded(len(entries), 6), zero_padded(total, 12), zero_padded(0, 6), zero_padded(0, 12), space_padded("", 163))
+    return _record(
+        "8",
+        zero_padded(len(entries), 6),
+        zero_padded(total, 12),
+        zero_padded(0, 6),
+        zero_padded(0, 12),
+        space_padded("", 163),
+    )
 
 
 def statement_header(account: ZenginAccount, first: date, last: date, opening_yen: int) -> bytes:
     """03 header: 貸越区分 1 (in credit) or 2, 通帳・証書区分 1 (通帳)."""
     return _record(
-        "1", "03", "0", era_yymmdd(last), era_yymmdd(first), era_yymmdd(last),
-        account.bank_code, space_padded(account.bank_name, 15), account.branch_code, space_padded(account.branch_name, 15),
-        space_padded("", 3), "1", account.account_number, space_padded(account.account_name, 40),
-        _overdraft_kind(opening_yen), "1", zero_padded(abs(opening_yen), 14), space_padded("", 74),
+        "1",
+        "03",
+        "0",
+        era_yymmdd(last),
+        era_yymmdd(first),
+        era_yymmdd(last),
+        account.bank_code,
+        space_padded(account.bank_name, 15),
+        account.branch_code,
+        space_padded(account.branch_name, 15),
+        space_padded("", 3),
+        "1",
+        account.account_number,
+        space_padded(account.account_name, 40),
+        _overdraft_kind(opening_yen),
+        "1",
+        zero_padded(abs(opening_yen), 14),
+        space_padded("", 74),
     )
 
 
 def statement_withdrawal(entry: Entry) -> bytes:
     """03 data: 入払区分 2 (出金), 取引区分 11 (振込); no bills, 摘要 or EDI."""
     return _record(
-        "2", entry.inquiry_number, entry.booking_date, entry.booking_date, "2", "11",
-        _amount_field(entry.amount, WITHDRAWAL_AMOUNT_DIGITS), zero_padded(0, 12), zero_padded(0, 6), zero_padded(0, 6),
-        "0", zero_padded(0, 7), zero_padded(0, 3), _payer_code_field(entry.payer_code), space_padded(entry.remitter, REMITTER_BYTES),
-        space_padded("", 15), space_padded("", 15), space_padded("", 20), space_padded("", 20), " ",
+        "2",
+        entry.inquiry_number,
+        entry.booking_date,
+        entry.booking_date,
+        "2",
+        "11",
+        _amount_field(entry.amount, WITHDRAWAL_AMOUNT_DIGITS),
+        zero_padded(0, 12),
+        zero_padded(0, 6),
+        zero_padded(0, 6),
+        "0",
+        zero_padded(0, 7),
+        zero_padded(0, 3),
+        _payer_code_field(entry.payer_code),
+        space_padded(entry.remitter, REMITTER_BYTES),
+        space_padded("", 15),
+        space_padded("", 15),
+        space_padded("", 20),
+        space_padded("", 20),
+        " ",
     )
 
 
 def statement_trailer(entries: list[Entry], closing_yen: int) -> bytes:
     total = sum(e.amount for e in entries if isinstance(e.amount, int))
     return _record(
-        "8", zero_padded(0, 6), zero_padded(0, 13), zero_padded(len(entries), 6), zero_padded(total, 13),
-        _overdraft_kind(closing_yen), zero_padded(abs(closing_yen), 14), zero_padded(len(entries), 7), space_padded("", 139),
+        "8",
+        zero_padded(0, 6),
+        zero_padded(0, 13),
+        zero_padded(len(entries), 6),
+        zero_padded(total, 13),
+        _overdraft_kind(closing_yen),
+        zero_padded(abs(closing_yen), 14),
+        zero_padded(len(entries), 7),
+        space_padded("", 139),
     )
 
 
@@ -266,8 +331,16 @@ class ZenginBankTable:
         except NotRepresentable as reason:
             self._spill_row(row, str(reason))
 
-    def _add(self, csv_id: str, account_id: str, value_date: str, amount: str, currency: str,
-             remitter: str, virtual_account: str) -> None:
+    def _add(
+        self,
+        csv_id: str,
+        account_id: str,
+        value_date: str,
+        amount: str,
+        currency: str,
+        remitter: str,
+        virtual_account: str,
+    ) -> None:
         if currency != "JPY" or not amount.lstrip("-").isdigit() or int(amount) == 0:
             raise NotRepresentable(f"{amount} {currency} is no whole-yen deposit or withdrawal")
         if virtual_account and not virtual_account.isdigit():
@@ -275,16 +348,27 @@ class ZenginBankTable:
         day = _iso_date(value_date)
         yen = int(amount)
         entry = Entry(
-            inquiry_number(csv_id, yen > 0), era_yymmdd(day), day, abs(yen),
-            jis_x0201(remitter), virtual_account, order=self.rows,
+            inquiry_number(csv_id, yen > 0),
+            era_yymmdd(day),
+            day,
+            abs(yen),
+            jis_x0201(remitter),
+            virtual_account,
+            order=self.rows,
         )
         self._check_fits(entry, yen > 0)
         self._file(account_id, entry, day, is_deposit=yen > 0)
         self._remember(csv_id, transaction_id(account_id, day, entry.inquiry_number))
 
     def write_as_written(
-        self, csv_id: str, account_id: str, month: date, value_date: date | str, amount: int | str,
-        remitter: str, inquiry: str,
+        self,
+        csv_id: str,
+        account_id: str,
+        month: date,
+        value_date: date | str,
+        amount: int | str,
+        remitter: str,
+        inquiry: str,
     ) -> str:
         """A deposit whose 勘定日 (a date, or six digits naming none) and 金額 (yen, or text) are
         written as given, in its month's notice: how planted violations break a file. Its id."""
@@ -344,7 +428,12 @@ class ZenginBankTable:
     def _write_notice(self, account: ZenginAccount, month: date, entries: list[Entry]) -> None:
         entries = sorted(entries, key=lambda e: (e.sort_day, e.order))
         last = min(_month_end(month), PERIOD_END)
-        records = [notice_header(account, month, last), *map(notice_data, entries), notice_trailer(entries), end_record()]
+        records = [
+            notice_header(account, month, last),
+            *map(notice_data, entries),
+            notice_trailer(entries),
+            end_record(),
+        ]
         _write_records(self.folder / f"furikomi_{account.bank_account_id}_{month:%Y%m}.txt", records)
 
     def _write_statement(self, account: ZenginAccount, entries: list[Entry]) -> None:

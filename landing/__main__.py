@@ -15,16 +15,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m landing", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("prepare", help="decode, map and check the landed files into the prepared folder")
-    run.add_argument("--from", dest="landing_dir", type=Path,
-                     default=Path(os.environ.get("AR_LANDING_DIR") or "sample/landing"),
-                     help="the landing folder as the systems delivered it (AR_LANDING_DIR; default sample/landing)")
-    run.add_argument("--to", dest="prepared_dir", type=Path,
-                     default=Path(os.environ.get("AR_PREPARED_DIR") or "warehouse/landing"),
-                     help="where the prepared UTF-8 copies go (AR_PREPARED_DIR; default warehouse/landing)")
-    run.add_argument("--encoding", default=os.environ.get("AR_LANDING_ENCODING") or None,
-                     help="read every CSV in this encoding instead of detecting it (AR_LANDING_ENCODING)")
-    run.add_argument("--table", action="append", dest="tables", metavar="SYSTEM/TABLE",
-                     help="prepare only this table (repeatable)")
+    run.add_argument(
+        "--from",
+        dest="landing_dir",
+        type=Path,
+        default=Path(os.environ.get("AR_LANDING_DIR") or "sample/landing"),
+        help="the landing folder as the systems delivered it (AR_LANDING_DIR; default sample/landing)",
+    )
+    run.add_argument(
+        "--to",
+        dest="prepared_dir",
+        type=Path,
+        default=Path(os.environ.get("AR_PREPARED_DIR") or "warehouse/landing"),
+        help="where the prepared UTF-8 copies go (AR_PREPARED_DIR; default warehouse/landing)",
+    )
+    run.add_argument(
+        "--encoding",
+        default=os.environ.get("AR_LANDING_ENCODING") or None,
+        help="read every CSV in this encoding instead of detecting it (AR_LANDING_ENCODING)",
+    )
+    run.add_argument(
+        "--table", action="append", dest="tables", metavar="SYSTEM/TABLE", help="prepare only this table (repeatable)"
+    )
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
     args = parser.parse_args(argv)
     try:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -278,7 +278,7 @@ def _end_of_last_whole_line(data: str | bytes, line_feed: str | bytes, carriage_
     return max(data.rfind(line_feed), data.rfind(carriage_return, 0, len(data) - 1)) + 1  # type: ignore[arg-type]
 
 
-def _split_text(text: str, number: int) -> Iterator[_Line]:
+def _split_text(text: str, number: int) -> Generator[_Line, None, int]:
     """Splits decoded text on CRLF, LF and lone CR only (str.splitlines would split on \\x0b, \\u2028 …)."""
     newline = _the_only_newline(text)
     if newline:
@@ -309,7 +309,7 @@ def _the_only_newline(text: str) -> str | None:
     return None
 
 
-def _lines_decoded_one_by_one(block: bytes, codec: str, number: int) -> Iterator[_Line]:
+def _lines_decoded_one_by_one(block: bytes, codec: str, number: int) -> Generator[_Line, None, int]:
     """A block that does not decode: each line on its own, so a bad byte spoils only its line."""
     pieces = _BYTES_NEWLINE.split(block)
     last = pieces.pop()

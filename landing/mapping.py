@@ -74,7 +74,9 @@ def _mapping_with_unique_keys(loader: _UniqueKeyLoader, node: yaml.MappingNode, 
         except TypeError:
             continue  # an unhashable key: construct_mapping reports it
         if duplicate:
-            raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} is written twice", key_node.start_mark)
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} is written twice", key_node.start_mark
+            )
     return loader.construct_mapping(node, deep=deep)
 
 
@@ -177,7 +179,9 @@ def _table_mapping(path: Path, table: str, entry: Any) -> TableMapping:
     )
     both = sorted(set(mapping.date_formats) & set(mapping.numbers))
     if both:
-        raise LandingFileError(f"{where}: {', '.join(both)} cannot be both a date (date_formats) and a number (numbers)")
+        raise LandingFileError(
+            f"{where}: {', '.join(both)} cannot be both a date (date_formats) and a number (numbers)"
+        )
     return mapping
 
 
@@ -255,7 +259,7 @@ def _date_formats(where: str, value: Any) -> dict[str, list[str]]:
         odd = [fmt for fmt in listed if fmt != WAREKI and "%" not in fmt]
         if not listed or odd:
             raise LandingFileError(
-                f"{where}: date_formats for {column} must list strptime formats (\"%Y/%m/%d\") or {WAREKI}; "
+                f'{where}: date_formats for {column} must list strptime formats ("%Y/%m/%d") or {WAREKI}; '
                 f"found {odd or 'none'}"
             )
     return checked
@@ -280,7 +284,7 @@ def contract_header(header: list[str], mapping: TableMapping | None) -> list[str
         return list(header)
     renamed = [mapping.columns.get(name, name) for name in header]
     for name, count in Counter(renamed).items():
-        sources = [original for original, new in zip(header, renamed) if new == name]
+        sources = [original for original, new in zip(header, renamed, strict=True) if new == name]
         if count > 1 and any(original != name for original in sources):
             raise LandingFileError(
                 f"{mapping.defined_in}: {mapping.table}: after renaming, the file has {count} columns named "

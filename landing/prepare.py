@@ -15,8 +15,8 @@ what `make build` and Dagster point dbt at. The originals are never changed. On 
 Every prepared row names its original file and line (`_source_file`, `_source_line`), so the
 quarantine points at the file as it landed; staging quarantines the marked rows like any other
 (macros/staging/stage_landing.sql), and read = staged + rejected still holds. A Parquet file's
-columns are written as text, as dbt reads them. A table whose inputs (and mapping) are unchanged since the last preparation is
-not read again; one that did not land (or no longer lands) is written as its header alone.
+columns are written as text, as dbt reads them. A table whose inputs (and mapping) are unchanged since
+the last preparation is not read again; one that did not land (or no longer lands) is written as its header alone.
 """
 
 from __future__ import annotations
@@ -127,13 +127,15 @@ def contract_tables(repo_root: Path = REPO_ROOT) -> list[ContractTable]:
         for source in document.get("sources", []):
             for table in source.get("tables", []):
                 columns = table.get("columns", [])
-                tables.append(ContractTable(
-                    system=source["name"],
-                    table=table["name"],
-                    columns=tuple(column["name"] for column in columns),
-                    required_columns=tuple(column["name"] for column in columns if _meta(column).get("required")),
-                    is_required_file=bool(_meta(table).get("required_file")),
-                ))
+                tables.append(
+                    ContractTable(
+                        system=source["name"],
+                        table=table["name"],
+                        columns=tuple(column["name"] for column in columns),
+                        required_columns=tuple(column["name"] for column in columns if _meta(column).get("required")),
+                        is_required_file=bool(_meta(table).get("required_file")),
+                    )
+                )
     return tables
 
 
@@ -183,13 +185,25 @@ class PreparedTableWriter:
         self._writer = csv.writer(self._file, lineterminator="\n")
         self._writer.writerow([*self.columns, *PROVENANCE_COLUMNS])
 
-    def write(self, values: Sequence[str | None], source_file: str, source_line: int | None,
-              rejection: str | None = None, raw_text: str | None = None) -> None:
+    def write(
+        self,
+        values: Sequence[str | None],
+        source_file: str,
+        source_line: int | None,
+        rejection: str | None = None,
+        raw_text: str | None = None,
+    ) -> None:
         self.rows += 1
-        self._writer.writerow([
-            *(_clean(value) if value else "" for value in values),
-            source_file, self.rows, "" if source_line is None else source_line, rejection or "", _clean(raw_text) if raw_text else "",
-        ])
+        self._writer.writerow(
+            [
+                *(_clean(value) if value else "" for value in values),
+                source_file,
+                self.rows,
+                "" if source_line is None else source_line,
+                rejection or "",
+                _clean(raw_text) if raw_text else "",
+            ]
+        )
 
     def commit(self) -> None:
         self._file.close()
@@ -200,12 +214,20 @@ class PreparedTableWriter:
         self._partial.unlink(missing_ok=True)
 
 
-def copy_csv_records(writer: PreparedTableWriter, path: Path, table: ContractTable,
-                     mapping: TableMapping | None, forced_encoding: str | None) -> InputReport:
+def copy_csv_records(
+    writer: PreparedTableWriter,
+    path: Path,
+    table: ContractTable,
+    mapping: TableMapping | None,
+    forced_encoding: str | None,
+) -> InputReport:
     """One landed CSV into the prepared table: decoded, mapped, malformed lines marked."""
     report = describe_input(path, "csv")
-    csv_file = open_csv(path, encoding=forced_encoding or (mapping.encoding if mapping else None),
-                        delimiter=mapping.delimiter if mapping else None)
+    csv_file = open_csv(
+        path,
+        encoding=forced_encoding or (mapping.encoding if mapping else None),
+        delimiter=mapping.delimiter if mapping else None,
+    )
     header = contract_header(csv_file.header, mapping)
     missing = missing_required_columns(header, table.required_columns)
     if missing:
@@ -221,8 +243,11 @@ def copy_csv_records(writer: PreparedTableWriter, path: Path, table: ContractTab
             writer.write(empty, str(path), record.line_number, "malformed_line", record.raw_text)
             continue
         fields = converter.convert(record.fields)
-        writer.write([fields[position] if position is not None else None for position in positions],
-                     str(path), record.line_number)
+        writer.write(
+            [fields[position] if position is not None else None for position in positions],
+            str(path),
+            record.line_number,
+        )
     return report
 
 
@@ -232,8 +257,10 @@ def copy_parquet_records(writer: PreparedTableWriter, path: Path, table: Contrac
     report = describe_input(path, "parquet")
     with duckdb.connect() as connection:
         reader = "read_parquet(?)"
-        present = {name.strip().lower(): name for (name, *_) in connection.execute(
-            f"describe select * from {reader}", [str(path)]).fetchall()}
+        present = {
+            name.strip().lower(): name
+            for (name, *_) in connection.execute(f"describe select * from {reader}", [str(path)]).fetchall()
+        }
         projections = [
             f'cast("{present[column]}" as varchar)' if column in present else "null" for column in table.columns
         ]
@@ -253,8 +280,13 @@ def copy_zengin_records(writer: PreparedTableWriter, paths: Sequence[Path], tabl
         report.records_read += 1
         report.malformed_lines += row.rejection == "malformed_line"
         report.rejected_records += row.rejection is not None
-        writer.write([row.values.get(column) for column in table.columns], row.source_file, row.record_number,
-                     row.rejection, row.raw_text if row.rejection else None)
+        writer.write(
+            [row.values.get(column) for column in table.columns],
+            row.source_file,
+            row.record_number,
+            row.rejection,
+            row.raw_text if row.rejection else None,
+        )
     return list(reports.values())
 
 
@@ -272,8 +304,9 @@ def mapping_fingerprint(mapping: TableMapping | None) -> list[tuple[str, int, in
 class Preparation:
     """One preparation run from a landing folder into a prepared folder."""
 
-    def __init__(self, landing_dir: Path, prepared_dir: Path, forced_encoding: str | None = None,
-                 repo_root: Path = REPO_ROOT) -> None:
+    def __init__(
+        self, landing_dir: Path, prepared_dir: Path, forced_encoding: str | None = None, repo_root: Path = REPO_ROOT
+    ) -> None:
         if landing_dir.resolve() == prepared_dir.resolve():
             raise LandingPreparationError(f"The prepared folder must not be the landing folder ({landing_dir}).")
         self.landing_dir = landing_dir
@@ -316,7 +349,8 @@ class Preparation:
         if not sources and not zengin:
             if table.is_required_file:
                 raise LandingPreparationError(
-                    f"Required landing file missing: {self.landing_dir / table.system / table.table}.csv (or .parquet).")
+                    f"Required landing file missing: {self.landing_dir / table.system / table.table}.csv (or .parquet)."
+                )
             return self._write_empty(table)
         return self._write_csv(table, mapping, sources, zengin)
 
@@ -328,8 +362,9 @@ class Preparation:
         writer.commit()
         return TableReport(table=table.name, output=str(output))
 
-    def _write_csv(self, table: ContractTable, mapping: TableMapping | None,
-                   sources: list[Path], zengin: list[Path]) -> TableReport:
+    def _write_csv(
+        self, table: ContractTable, mapping: TableMapping | None, sources: list[Path], zengin: list[Path]
+    ) -> TableReport:
         output = self.prepared_dir / table.system / f"{table.table}.csv"
         fingerprint = self._fingerprint(table, sources + zengin, mapping)
         if output.is_file() and self.previous.get(table.name) == fingerprint:
@@ -340,7 +375,8 @@ class Preparation:
         writer = PreparedTableWriter(output, table.columns)
         try:
             inputs = [
-                copy_parquet_records(writer, path, table) if path.suffix == ".parquet"
+                copy_parquet_records(writer, path, table)
+                if path.suffix == ".parquet"
                 else copy_csv_records(writer, path, table, mapping, self.forced_encoding)
                 for path in sources
             ]
@@ -356,27 +392,41 @@ class Preparation:
         """What a prepared table was made from: its inputs' paths, sizes and modification times,
         the mapping file's, the forced encoding, the contract's columns and this code's version."""
         inputs = input_fingerprint(describe_input(path, "") for path in paths)
-        made_from = [PREPARATION_VERSION, list(table.columns), inputs, mapping_fingerprint(mapping), self.forced_encoding]
+        made_from = [
+            PREPARATION_VERSION,
+            list(table.columns),
+            inputs,
+            mapping_fingerprint(mapping),
+            self.forced_encoding,
+        ]
         return json.loads(json.dumps(made_from))
 
     def _write_manifest(self, report: PreparationReport, replace_all: bool) -> None:
         path = self.prepared_dir / MANIFEST_NAME
-        tables = {} if replace_all or not path.is_file() else {
-            table["table"]: table for table in json.loads(path.read_text(encoding="utf-8")).get("tables", [])}
+        tables = (
+            {}
+            if replace_all or not path.is_file()
+            else {table["table"]: table for table in json.loads(path.read_text(encoding="utf-8")).get("tables", [])}
+        )
         contract = {table.name: table for table in self.tables}
         for table in report.tables:
             entry = asdict(table)
             entry["fingerprint"] = self._fingerprint(
-                contract[table.table], [Path(item.path) for item in table.inputs], self.mappings.get(table.table))
+                contract[table.table], [Path(item.path) for item in table.inputs], self.mappings.get(table.table)
+            )
             tables[table.table] = entry
         path.parent.mkdir(parents=True, exist_ok=True)
-        document = {"landing_dir": report.landing_dir, "prepared_dir": report.prepared_dir,
-                    "tables": [tables[name] for name in sorted(tables)]}
+        document = {
+            "landing_dir": report.landing_dir,
+            "prepared_dir": report.prepared_dir,
+            "tables": [tables[name] for name in sorted(tables)],
+        }
         path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
-def prepare(landing_dir: Path, prepared_dir: Path, forced_encoding: str | None = None,
-            only: Iterable[str] | None = None) -> PreparationReport:
+def prepare(
+    landing_dir: Path, prepared_dir: Path, forced_encoding: str | None = None, only: Iterable[str] | None = None
+) -> PreparationReport:
     """Prepare a landing folder for dbt (see the module docstring)."""
     return Preparation(landing_dir, prepared_dir, forced_encoding).run(only)
 

@@ -379,8 +379,14 @@ def _transfer(group: Group, fields: dict[str, str], record_number: int, raw_text
     }
     rejection = None if is_cancellation or flag in NOT_CANCELLED else BAD_VALUE
     return DataRecord(
-        TRANSFER_NOTICE, record_number, raw_text, values, as_number(fields["amount"]), inquiry,
-        is_cancellation=is_cancellation, rejection=rejection,
+        TRANSFER_NOTICE,
+        record_number,
+        raw_text,
+        values,
+        as_number(fields["amount"]),
+        inquiry,
+        is_cancellation=is_cancellation,
+        rejection=rejection,
     )
 
 
@@ -395,8 +401,14 @@ def _statement_entry(group: Group, fields: dict[str, str], record_number: int, r
         "description": _statement_description(fields),
     }
     return DataRecord(
-        STATEMENT, record_number, raw_text, values, as_number(fields["amount"]), inquiry,
-        direction=direction, rejection=None if direction else BAD_VALUE,
+        STATEMENT,
+        record_number,
+        raw_text,
+        values,
+        as_number(fields["amount"]),
+        inquiry,
+        direction=direction,
+        rejection=None if direction else BAD_VALUE,
     )
 
 
@@ -491,6 +503,13 @@ def _close_unterminated(group: Group | None) -> None:
         group.close(MALFORMED_LINE)
 
 
+def _cancelled_by(cancellation: DataRecord, deposits: list[DataRecord]) -> DataRecord | None:
+    """The deposit a 取消 record cancels: the latest with its 照会番号, else the latest same payment."""
+    return _latest(deposits, lambda d: d.inquiry_number == cancellation.inquiry_number) or _latest(
+        deposits, lambda d: _same_payment(d, cancellation)
+    )
+
+
 def resolve_cancellations(records: Sequence[DataRecord]) -> None:
     """Point each 01 取消 record at the deposit it cancels (see the module docstring)."""
     uncancelled: dict[str, list[DataRecord]] = {}  # 01 deposits by account, in reading order
@@ -501,9 +520,7 @@ def resolve_cancellations(records: Sequence[DataRecord]) -> None:
         if not record.is_cancellation:
             deposits.append(record)
             continue
-        cancelled = _latest(deposits, lambda d: d.inquiry_number == record.inquiry_number) or _latest(
-            deposits, lambda d: _same_payment(d, record)
-        )
+        cancelled = _cancelled_by(record, deposits)
         if cancelled is not None:
             deposits.remove(cancelled)  # a deposit is reversed once
             record.values["reverses_bank_transaction_id"] = cancelled.values["bank_transaction_id"]
@@ -534,7 +551,9 @@ def read_zengin_files(paths: Sequence[Path]) -> list[ZenginRow]:
 
 def _rows_of(reading: FileReading) -> list[ZenginRow]:
     rows = [
-        ZenginRow({c: r.values[c] for c in BANK_TRANSACTION_COLUMNS}, reading.path, r.record_number, r.rejection, r.raw_text)
+        ZenginRow(
+            {c: r.values[c] for c in BANK_TRANSACTION_COLUMNS}, reading.path, r.record_number, r.rejection, r.raw_text
+        )
         for r in reading.data_records
     ]
     rows += [

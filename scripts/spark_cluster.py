@@ -84,8 +84,14 @@ class Component:
     def start(self, environment: dict[str, str]) -> None:
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         with self.log_file.open("ab") as log:
-            process = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT, env=environment,
-                                       cwd=STATE_DIR, start_new_session=True)
+            process = subprocess.Popen(
+                self.command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=environment,
+                cwd=STATE_DIR,
+                start_new_session=True,
+            )
         self.pid_file.write_text(str(process.pid))
 
     def stop(self, grace_seconds: float = 30) -> None:
@@ -115,38 +121,99 @@ def components() -> list[Component]:
     master_url = f"spark://{HOST}:{master_port}"
     spark_class = str(home / "bin" / "spark-class")
     metastore = STATE_DIR / "metastore_db"
-    found = [Component("master", [spark_class, "org.apache.spark.deploy.master.Master", "--host", HOST,
-                                  "--port", master_port, "--webui-port", "18080"])]
+    found = [
+        Component(
+            "master",
+            [
+                spark_class,
+                "org.apache.spark.deploy.master.Master",
+                "--host",
+                HOST,
+                "--port",
+                master_port,
+                "--webui-port",
+                "18080",
+            ],
+        )
+    ]
     for number in range(1, WORKERS + 1):
-        found.append(Component(f"worker-{number}", [
-            spark_class, "org.apache.spark.deploy.worker.Worker", "--host", HOST, "--cores", "1",
-            "--memory", setting("AR_SPARK_WORKER_MEMORY", "2g"), "--webui-port", str(18080 + number),
-            "--work-dir", str(STATE_DIR / f"work-{number}"), master_url]))
-    found.append(Component("thrift", [
-        str(home / "bin" / "spark-submit"), "--class", "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2",
-        "--master", master_url, "--name", "ar-warehouse-thrift",
-        "--driver-memory", "2g",
-        # The name normaliser (macros/normalise_name.sql) is one deeply nested expression: Spark's
-        # SQL parser recurses once per level, beyond the default 1 MB thread stack.
-        "--driver-java-options", "-Xss16m", "--executor-memory", setting("AR_SPARK_WORKER_MEMORY", "2g"),
-        "--executor-cores", "1", "--total-executor-cores", str(WORKERS),
-        "--conf", f"spark.sql.warehouse.dir={warehouse_dir()}",
-        "--conf", f"spark.hadoop.javax.jdo.option.ConnectionURL=jdbc:derby:;databaseName={metastore};create=true",
-        # The sample's tables are small: a few shuffle partitions, not 200, keep each query quick.
-        "--conf", "spark.sql.shuffle.partitions=4",
-        "--conf", "spark.sql.sources.partitionOverwriteMode=dynamic",
-        "--conf", "spark.ui.enabled=false",
-        "--hiveconf", f"hive.server2.thrift.port={setting('AR_SPARK_PORT', '10000')}",
-        "--hiveconf", f"hive.server2.thrift.bind.host={HOST}",
-        "spark-internal"]))
+        found.append(
+            Component(
+                f"worker-{number}",
+                [
+                    spark_class,
+                    "org.apache.spark.deploy.worker.Worker",
+                    "--host",
+                    HOST,
+                    "--cores",
+                    "1",
+                    "--memory",
+                    setting("AR_SPARK_WORKER_MEMORY", "2g"),
+                    "--webui-port",
+                    str(18080 + number),
+                    "--work-dir",
+                    str(STATE_DIR / f"work-{number}"),
+                    master_url,
+                ],
+            )
+        )
+    found.append(
+        Component(
+            "thrift",
+            [
+                str(home / "bin" / "spark-submit"),
+                "--class",
+                "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2",
+                "--master",
+                master_url,
+                "--name",
+                "ar-warehouse-thrift",
+                "--driver-memory",
+                "2g",
+                # The name normaliser (macros/normalise_name.sql) is one deeply nested expression: Spark's
+                # SQL parser recurses once per level, beyond the default 1 MB thread stack.
+                "--driver-java-options",
+                "-Xss16m",
+                "--executor-memory",
+                setting("AR_SPARK_WORKER_MEMORY", "2g"),
+                "--executor-cores",
+                "1",
+                "--total-executor-cores",
+                str(WORKERS),
+                "--conf",
+                f"spark.sql.warehouse.dir={warehouse_dir()}",
+                "--conf",
+                f"spark.hadoop.javax.jdo.option.ConnectionURL=jdbc:derby:;databaseName={metastore};create=true",
+                # The sample's tables are small: a few shuffle partitions, not 200, keep each query quick.
+                "--conf",
+                "spark.sql.shuffle.partitions=4",
+                "--conf",
+                "spark.sql.sources.partitionOverwriteMode=dynamic",
+                "--conf",
+                "spark.ui.enabled=false",
+                "--hiveconf",
+                f"hive.server2.thrift.port={setting('AR_SPARK_PORT', '10000')}",
+                "--hiveconf",
+                f"hive.server2.thrift.bind.host={HOST}",
+                "spark-internal",
+            ],
+        )
+    )
     return found
 
 
 def environment() -> dict[str, str]:
     values = dict(os.environ)
-    values.update({"SPARK_HOME": str(spark_home()), "SPARK_LOCAL_IP": HOST, "SPARK_LOCAL_HOSTNAME": "localhost",
-                   "SPARK_LOG_DIR": str(STATE_DIR / "logs"), "SPARK_CONF_DIR": str(STATE_DIR / "conf"),
-                   "PYSPARK_PYTHON": sys.executable})
+    values.update(
+        {
+            "SPARK_HOME": str(spark_home()),
+            "SPARK_LOCAL_IP": HOST,
+            "SPARK_LOCAL_HOSTNAME": "localhost",
+            "SPARK_LOG_DIR": str(STATE_DIR / "logs"),
+            "SPARK_CONF_DIR": str(STATE_DIR / "conf"),
+            "PYSPARK_PYTHON": sys.executable,
+        }
+    )
     return values
 
 
@@ -214,8 +281,10 @@ def up() -> None:
     if thrift.pid() is None:
         thrift.start(env)
     wait_for("Thrift server", thrift_answers, seconds, [master, *workers, thrift])
-    print(f"Spark is up: master spark://{HOST}:{setting('AR_SPARK_MASTER_PORT', '7077')}, {WORKERS} workers, "
-          f"Thrift on {HOST}:{setting('AR_SPARK_PORT', '10000')}, tables in {warehouse_dir()}")
+    print(
+        f"Spark is up: master spark://{HOST}:{setting('AR_SPARK_MASTER_PORT', '7077')}, {WORKERS} workers, "
+        f"Thrift on {HOST}:{setting('AR_SPARK_PORT', '10000')}, tables in {warehouse_dir()}"
+    )
 
 
 def down() -> None:

@@ -1,4 +1,5 @@
 """No model reads the clock: rebuilding with an earlier AR_AS_OF_DATE gives that date's answers."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +11,13 @@ EARLIER = "2026-03-31"
 
 def test_an_earlier_as_of_date_reproduces_the_past(sample_warehouse: Path, tmp_path: Path) -> None:
     past = tmp_path / "past.duckdb"
-    result = run_dbt(["build", "--exclude-resource-type", "test", "unit_test"], tmp_path, past, landing_dir=REPO_ROOT / "sample" / "landing", as_of_date=EARLIER)
+    result = run_dbt(
+        ["build", "--exclude-resource-type", "test", "unit_test"],
+        tmp_path,
+        past,
+        landing_dir=REPO_ROOT / "sample" / "landing",
+        as_of_date=EARLIER,
+    )
     assert result.returncode == 0, result.stdout[-4000:]
     assert query(past, "select as_of_date::varchar from intermediate.int_reporting_dates") == [(EARLIER,)]
     assert query(past, "select max(month_start)::varchar from marts.fct_kpi_monthly") == [("2026-03-01",)]
@@ -24,7 +31,8 @@ def test_an_earlier_as_of_date_reproduces_the_past(sample_warehouse: Path, tmp_p
 
 def test_no_model_reads_the_clock() -> None:
     offenders = [
-        path for path in (REPO_ROOT / "models").rglob("*.sql")
+        path
+        for path in (REPO_ROOT / "models").rglob("*.sql")
         if any(word in path.read_text().lower() for word in ("current_date", "now()", "current_timestamp"))
     ]
     assert offenders == []

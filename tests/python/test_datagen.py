@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import re
 import sys
 from collections import defaultdict
@@ -29,54 +30,136 @@ LAST_DAY = "2026-10-31"
 # The landing-file contract (shared/spec/sources.md), column for column.
 EXPECTED_COLUMNS: dict[str, list[str]] = {
     "billing/customers": [
-        "billing_customer_id", "customer_name", "customer_name_kana", "corporate_number",
-        "payment_terms_days", "credit_limit", "virtual_account_number",
+        "billing_customer_id",
+        "customer_name",
+        "customer_name_kana",
+        "corporate_number",
+        "payment_terms_days",
+        "credit_limit",
+        "virtual_account_number",
     ],
     "billing/invoices": [
-        "invoice_id", "billing_customer_id", "invoice_date", "due_date", "amount", "currency",
-        "document_type", "original_invoice_id", "deal_id", "sales_rep_id", "issue_method", "delivered_date",
+        "invoice_id",
+        "billing_customer_id",
+        "invoice_date",
+        "due_date",
+        "amount",
+        "currency",
+        "document_type",
+        "original_invoice_id",
+        "deal_id",
+        "sales_rep_id",
+        "issue_method",
+        "delivered_date",
     ],
     "bank/transactions": [
-        "bank_transaction_id", "bank_account_id", "value_date", "amount", "currency", "remitter_name",
-        "virtual_account_number", "description",
+        "bank_transaction_id",
+        "bank_account_id",
+        "value_date",
+        "amount",
+        "currency",
+        "remitter_name",
+        "virtual_account_number",
+        "description",
     ],
     "bank/balances": ["bank_account_id", "balance_at", "balance", "currency"],
     "accounting/accounts": ["account_code", "account_name", "account_category"],
     "accounting/customers": ["accounting_customer_code", "customer_name", "corporate_number"],
     "accounting/journal_lines": [
-        "journal_id", "line_number", "posting_date", "account_code", "debit", "credit",
-        "accounting_customer_code", "invoice_id", "entry_type", "entered_by", "description",
+        "journal_id",
+        "line_number",
+        "posting_date",
+        "account_code",
+        "debit",
+        "credit",
+        "accounting_customer_code",
+        "invoice_id",
+        "entry_type",
+        "entered_by",
+        "description",
     ],
     "accounting/cash_applications": [
-        "application_id", "bank_transaction_id", "invoice_id", "applied_amount", "applied_date", "method",
-        "fee_deducted", "reverses_application_id",
+        "application_id",
+        "bank_transaction_id",
+        "invoice_id",
+        "applied_amount",
+        "applied_date",
+        "method",
+        "fee_deducted",
+        "reverses_application_id",
     ],
     "crm/accounts": [
-        "crm_account_id", "account_name", "account_name_kana", "corporate_number", "billing_customer_id",
-        "accounting_customer_code", "segment", "industry", "owner_assignee_id",
+        "crm_account_id",
+        "account_name",
+        "account_name_kana",
+        "corporate_number",
+        "billing_customer_id",
+        "accounting_customer_code",
+        "segment",
+        "industry",
+        "owner_assignee_id",
     ],
     "crm/assignees": ["assignee_id", "assignee_name", "team", "role", "active"],
     "crm/activities": [
-        "activity_id", "crm_account_id", "invoice_id", "assignee_id", "activity_at", "channel", "stage",
-        "outcome", "promise_date", "promise_amount", "automated",
+        "activity_id",
+        "crm_account_id",
+        "invoice_id",
+        "assignee_id",
+        "activity_at",
+        "channel",
+        "stage",
+        "outcome",
+        "promise_date",
+        "promise_amount",
+        "automated",
     ],
     "crm/tasks": [
-        "task_id", "crm_account_id", "invoice_id", "assignee_id", "task_type", "created_at", "sla_due_at",
-        "completed_at", "status", "reopened_from_task_id", "resolved_on_first_contact", "error_category",
-        "external_ref", "resolution_tags",
+        "task_id",
+        "crm_account_id",
+        "invoice_id",
+        "assignee_id",
+        "task_type",
+        "created_at",
+        "sla_due_at",
+        "completed_at",
+        "status",
+        "reopened_from_task_id",
+        "resolved_on_first_contact",
+        "error_category",
+        "external_ref",
+        "resolution_tags",
     ],
     "legal/cases": [
-        "legal_case_id", "debtor_name", "debtor_corporate_number", "crm_account_id", "opened_date",
-        "current_stage", "closed_date", "outcome", "agency", "assignee_id",
+        "legal_case_id",
+        "debtor_name",
+        "debtor_corporate_number",
+        "crm_account_id",
+        "opened_date",
+        "current_stage",
+        "closed_date",
+        "outcome",
+        "agency",
+        "assignee_id",
     ],
     "legal/case_invoices": ["legal_case_id", "invoice_id", "transferred_amount"],
     "legal/events": ["legal_case_id", "event_date", "event_type", "stage", "cost"],
     "legal/recoveries": ["legal_case_id", "recovery_date", "amount", "cost"],
     "guarantee/claims": [
-        "claim_id", "invoice_id", "claim_date", "claimed_amount", "paid_date", "paid_amount", "guarantor",
+        "claim_id",
+        "invoice_id",
+        "claim_date",
+        "claimed_amount",
+        "paid_date",
+        "paid_amount",
+        "guarantor",
     ],
     "treasury/cash_forecasts": [
-        "forecast_id", "made_on", "target_date", "horizon", "forecast_balance", "bank_account_id",
+        "forecast_id",
+        "made_on",
+        "target_date",
+        "horizon",
+        "forecast_balance",
+        "bank_account_id",
     ],
 }
 DELIBERATELY_ABSENT = {"bank/transactions": "description"}
@@ -324,9 +407,19 @@ def test_references_resolve(valid: dict[str, list[dict[str, str]]]) -> None:
     for row in valid["legal/case_invoices"]:
         assert row["invoice_id"] in invoices
     assert {c for c in accounts.values()} >= {
-        "cash", "short_term_securities", "accounts_receivable", "inventory", "other_current_asset",
-        "accounts_payable", "other_current_liability", "revenue", "cost_of_sales", "purchases",
-        "bad_debt_expense", "allowance_for_doubtful_accounts", "other",
+        "cash",
+        "short_term_securities",
+        "accounts_receivable",
+        "inventory",
+        "other_current_asset",
+        "accounts_payable",
+        "other_current_liability",
+        "revenue",
+        "cost_of_sales",
+        "purchases",
+        "bad_debt_expense",
+        "allowance_for_doubtful_accounts",
+        "other",
     }
     task_ids = [r["task_id"] for r in valid["crm/tasks"]]
     position = {t: i for i, t in enumerate(task_ids)}
@@ -376,7 +469,9 @@ def test_no_invoice_is_ever_over_applied(valid: dict[str, list[dict[str, str]]])
         else:
             events[inv["invoice_id"]].append((inv["invoice_date"], cents(inv["amount"])))
     for app in valid["accounting/cash_applications"]:
-        events[app["invoice_id"]].append((app["applied_date"], -cents(app["applied_amount"]) - cents(app["fee_deducted"])))
+        events[app["invoice_id"]].append(
+            (app["applied_date"], -cents(app["applied_amount"]) - cents(app["fee_deducted"]))
+        )
     for line in valid["accounting/journal_lines"]:
         if line["entry_type"] == "write_off" and line["invoice_id"] and cents(line["credit"]):
             events[line["invoice_id"]].append((line["posting_date"], -cents(line["credit"])))
@@ -450,18 +545,20 @@ def test_towa_kogyo_twins_and_unresolvable_deposits(valid: dict[str, list[dict[s
     assert twins[0]["corporate_number"] != twins[1]["corporate_number"]
     applied = {a["bank_transaction_id"] for a in valid["accounting/cash_applications"]}
     ambiguous = [
-        r for r in valid["bank/transactions"]
-        if r["remitter_name"] == "ﾄｳﾜｺｳｷﾞﾖｳ(ｶ" and not r["virtual_account_number"]
+        r for r in valid["bank/transactions"] if r["remitter_name"] == "ﾄｳﾜｺｳｷﾞﾖｳ(ｶ" and not r["virtual_account_number"]
     ]
     assert ambiguous and all(r["bank_transaction_id"] not in applied for r in ambiguous)
     stranger = [r for r in valid["bank/transactions"] if r["remitter_name"] == "ﾀﾅｶ ﾀﾛｳ"]
     assert stranger and all(r["bank_transaction_id"] not in applied for r in stranger)
 
 
-def test_each_system_record_belongs_to_a_billing_customer_except_the_orphans(valid: dict[str, list[dict[str, str]]]) -> None:
+def test_each_system_record_belongs_to_a_billing_customer_except_the_orphans(
+    valid: dict[str, list[dict[str, str]]],
+) -> None:
     billing_ids = {r["billing_customer_id"] for r in valid["billing/customers"]}
     unlinked_crm = [
-        r for r in valid["crm/accounts"]
+        r
+        for r in valid["crm/accounts"]
         if not r["billing_customer_id"] and not r["corporate_number"] and not r["accounting_customer_code"]
     ]
     assert len(valid["crm/accounts"]) == len(billing_ids) + 2
@@ -538,9 +635,12 @@ def test_exception_tasks_answer_cash_drop_alerts(data: str, request: pytest.Fixt
     # A recurrence: consecutive firings both answered, the first resolved before the second opened.
     completed = {t["external_ref"]: t["completed_at"] for t in done}
     recurrences = [
-        later for (_, earlier), (monday, later) in zip(fired, fired[1:])
-        if earlier in completed and later in {t["external_ref"] for t in tasks}
-        and datetime.fromisoformat(completed[earlier]) <= datetime.combine(monday + timedelta(days=7), datetime.min.time())
+        later
+        for (_, earlier), (monday, later) in itertools.pairwise(fired)
+        if earlier in completed
+        and later in {t["external_ref"] for t in tasks}
+        and datetime.fromisoformat(completed[earlier])
+        <= datetime.combine(monday + timedelta(days=7), datetime.min.time())
     ]
     assert recurrences
 
@@ -599,7 +699,9 @@ def test_planted_violations_are_present(raw: dict[str, list[dict[str, str]]]) ->
             assert len(rows) == 2 and rows[0] != rows[1], key
         elif reason == "missing_required":
             assert "" in (
-                row.get("billing_customer_id"), row.get("customer_name"), row.get("applied_amount"),
+                row.get("billing_customer_id"),
+                row.get("customer_name"),
+                row.get("applied_amount"),
                 row.get("opened_date"),
             ), key
         elif reason == "bad_date":
@@ -681,16 +783,31 @@ def test_zengin_mode_writes_the_same_transactions(bank_formats: tuple[Path, Path
     ids = csv_to_zengin_ids(csv_out)
     account_ids = {name: a.bank_account_id for name, a in ACCOUNTS.items()}
     expected = {
-        (ids[tx["bank_transaction_id"]], account_ids[tx["bank_account_id"]], tx["value_date"], tx["amount"],
-         half_width(tx["remitter_name"]) or None, tx["virtual_account_number"] or None)
+        (
+            ids[tx["bank_transaction_id"]],
+            account_ids[tx["bank_account_id"]],
+            tx["value_date"],
+            tx["amount"],
+            half_width(tx["remitter_name"]) or None,
+            tx["virtual_account_number"] or None,
+        )
         for tx in read_csv(csv_out / "bank/transactions.csv")
         if tx["bank_transaction_id"] in ids
     }
     planted = {key for table, key, _ in planted_violations("zengin") if table == "bank/transactions"}
     rows = zengin_rows(zengin_out)
     got = [
-        tuple(r.values[c] for c in ("bank_transaction_id", "bank_account_id", "value_date", "amount",
-                                    "remitter_name", "virtual_account_number"))
+        tuple(
+            r.values[c]
+            for c in (
+                "bank_transaction_id",
+                "bank_account_id",
+                "value_date",
+                "amount",
+                "remitter_name",
+                "virtual_account_number",
+            )
+        )
         for r in rows
         if r.values["bank_transaction_id"] not in planted
     ]
@@ -700,7 +817,11 @@ def test_zengin_mode_writes_the_same_transactions(bank_formats: tuple[Path, Path
     assert not (zengin_out / "bank/transactions.csv").exists()  # every sample row fits the format
     deposit_files = sorted(p.name for p in (zengin_out / "bank/zengin").glob("furikomi_*.txt"))
     assert deposit_files[0] == "furikomi_0005-123-1234567_202505.txt" and len(deposit_files) == 36
-    assert all(r.values["amount"].startswith("-") == ("nyushukkin_" in r.source_file) for r in rows if r.values["amount"] != "abc")
+    assert all(
+        r.values["amount"].startswith("-") == ("nyushukkin_" in r.source_file)
+        for r in rows
+        if r.values["amount"] != "abc"
+    )
 
 
 def test_zengin_mode_names_accounts_and_transactions_by_their_zengin_ids(bank_formats: tuple[Path, Path]) -> None:
@@ -709,10 +830,14 @@ def test_zengin_mode_names_accounts_and_transactions_by_their_zengin_ids(bank_fo
     csv_out, zengin_out = bank_formats
     ids = csv_to_zengin_ids(csv_out)
     accounts = {name: a.bank_account_id for name, a in ACCOUNTS.items()}
-    deposits = {r.values["bank_transaction_id"] for r in zengin_rows(zengin_out) if not r.values["amount"].startswith("-")}
+    deposits = {
+        r.values["bank_transaction_id"] for r in zengin_rows(zengin_out) if not r.values["amount"].startswith("-")
+    }
 
     csv_apps, zengin_apps = (read_csv(out / "accounting/cash_applications.csv") for out in bank_formats)
-    assert [{**a, "bank_transaction_id": ids.get(a["bank_transaction_id"], a["bank_transaction_id"])} for a in csv_apps] == zengin_apps
+    assert [
+        {**a, "bank_transaction_id": ids.get(a["bank_transaction_id"], a["bank_transaction_id"])} for a in csv_apps
+    ] == zengin_apps
     unknown = {a["application_id"] for a in zengin_apps if a["bank_transaction_id"] not in deposits}
     assert unknown == {"APP-99000001"}  # the planted unknown reference, BT-99999999 in both formats
 
@@ -725,7 +850,9 @@ def test_zengin_mode_names_accounts_and_transactions_by_their_zengin_ids(bank_fo
     assert {row[5] for row in zengin_forecasts} == {None, *accounts.values()}
 
     for path in zengin_out.rglob("*.csv"):
-        assert "ACC-MAIN" not in path.read_text(encoding="utf-8-sig") and "ACC-SUB" not in path.read_text(encoding="utf-8-sig"), path
+        assert "ACC-MAIN" not in path.read_text(encoding="utf-8-sig") and "ACC-SUB" not in path.read_text(
+            encoding="utf-8-sig"
+        ), path
     for table in EXPECTED_COLUMNS:
         if table not in ZENGIN_TABLES and table not in PARQUET:
             assert (csv_out / f"{table}.csv").read_bytes() == (zengin_out / f"{table}.csv").read_bytes(), table
@@ -768,7 +895,8 @@ def test_a_row_the_zengin_format_cannot_carry_stays_in_a_csv(tmp_path: Path) -> 
         table.write(["BT-0000002", "0005-123-1234567", "2026-03-02", "1000", "JPY", "山田商事", ""])
         table.close()
     assert table.transaction_ids == {
-        "BT-0000001": "zengin:0005-123-1234567:2026-03-02:000001", "BT-0000002": "BT-0000002",
+        "BT-0000001": "zengin:0005-123-1234567:2026-03-02:000001",
+        "BT-0000002": "BT-0000002",
     }
     assert [r["bank_transaction_id"] for r in read_csv(tmp_path / "bank/transactions.csv")] == ["BT-0000002"]
     (row,) = zengin_rows(tmp_path)

@@ -1,4 +1,5 @@
 """The receivable ledger is incremental: a run on grown data equals a full refresh."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,4 +29,6 @@ def test_moving_the_as_of_date_back_drops_later_events(tmp_path: Path) -> None:
     assert run_dbt(["build", *SELECT], tmp_path, ledger, landing_dir=SAMPLE).returncode == 0
     back = run_dbt(["build", *SELECT], tmp_path, ledger, landing_dir=SAMPLE, as_of_date="2026-06-30")
     assert back.returncode == 0, back.stdout[-3000:]
-    assert query(ledger, "select max(event_date)::varchar <= '2026-06-30' from intermediate.int_receivable_events_unioned") == [(True,)]
+    assert query(
+        ledger, "select max(event_date)::varchar <= '2026-06-30' from intermediate.int_receivable_events_unioned"
+    ) == [(True,)]

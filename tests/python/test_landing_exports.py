@@ -1,6 +1,7 @@
 """Real Japanese exports build: CP932 and UTF-16 files, 全銀協 bank files, an unparseable line and a
 company's own column names go through the landing preparation (landing/prepare.py) into the same
 warehouse as the contract's UTF-8 CSVs."""
+
 from __future__ import annotations
 
 import csv
@@ -22,10 +23,24 @@ JAPANESE_EXPORTS = REPO_ROOT / "sample" / "japanese_exports"
 # The KPI marts a finance team reads; bank ids, account ids and remitter spellings differ between
 # a CSV and a 全銀協 delivery by design, so columns naming them are left out of the comparison.
 KPI_MARTS = (
-    "fct_kpi_monthly", "fct_kpi_team_monthly", "fct_kpi_segment_monthly", "fct_ar_monthly", "fct_invoices",
-    "fct_aging", "fct_roll_rates", "fct_cure_by_overdue_age", "fct_vintages", "fct_collection_stages_monthly",
-    "fct_legal_monthly", "fct_cash_application_monthly", "fct_automation_monthly", "fct_gl_ar_reconciliation",
-    "fct_cash_forecast_accuracy", "dim_customer_risk", "fct_team_monthly", "fct_unapplied_deposits",
+    "fct_kpi_monthly",
+    "fct_kpi_team_monthly",
+    "fct_kpi_segment_monthly",
+    "fct_ar_monthly",
+    "fct_invoices",
+    "fct_aging",
+    "fct_roll_rates",
+    "fct_cure_by_overdue_age",
+    "fct_vintages",
+    "fct_collection_stages_monthly",
+    "fct_legal_monthly",
+    "fct_cash_application_monthly",
+    "fct_automation_monthly",
+    "fct_gl_ar_reconciliation",
+    "fct_cash_forecast_accuracy",
+    "dim_customer_risk",
+    "fct_team_monthly",
+    "fct_unapplied_deposits",
 )
 DELIVERY_SPECIFIC_COLUMNS = ("bank_transaction_id", "bank_account_id", "remitter_name", "lead_time_hours")
 
@@ -59,9 +74,11 @@ def mart_difference(left: Path, right: Path, mart: str) -> list[tuple]:
         connection.execute(f"attach '{left}' as left_warehouse (read_only)")
         connection.execute(f"attach '{right}' as right_warehouse (read_only)")
         columns = [
-            name for (name,) in connection.execute(
+            name
+            for (name,) in connection.execute(
                 "select column_name from information_schema.columns where table_catalog = 'left_warehouse' "
-                f"and table_schema = 'marts' and table_name = '{mart}' order by ordinal_position").fetchall()
+                f"and table_schema = 'marts' and table_name = '{mart}' order by ordinal_position"
+            ).fetchall()
             if not name.startswith(DELIVERY_SPECIFIC_COLUMNS)
         ]
         assert columns, mart
@@ -80,8 +97,11 @@ def japanese_landing(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, in
     """The sample as a Japanese company delivers it: deposits only as 全銀協 files, every CSV in
     CP932 with CR LF, and one line no CSV parser can split."""
     landing = tmp_path_factory.mktemp("japanese") / "landing"
-    subprocess.run([sys.executable, "-m", "datagen", "--out", str(landing), "--bank-format", "zengin", "--quiet"],
-                   cwd=REPO_ROOT, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "datagen", "--out", str(landing), "--bank-format", "zengin", "--quiet"],
+        cwd=REPO_ROOT,
+        check=True,
+    )
     transcode(landing, "cp932")
     broken_line_number = plant_line(landing / "crm" / "activities.csv", BROKEN_LINE, "cp932")
     return landing, broken_line_number
@@ -105,31 +125,41 @@ def test_the_deposits_come_only_as_zengin_files(japanese_landing: tuple[Path, in
         assert len(transactions.read_bytes().splitlines()) < 10
 
 
-def test_a_cp932_zengin_delivery_gives_the_kpis_of_the_utf8_csvs(japanese_warehouse: Path,
-                                                                  sample_warehouse: Path) -> None:
+def test_a_cp932_zengin_delivery_gives_the_kpis_of_the_utf8_csvs(
+    japanese_warehouse: Path, sample_warehouse: Path
+) -> None:
     for mart in KPI_MARTS:
         assert mart_difference(japanese_warehouse, sample_warehouse, mart) == [], mart
     staged = "select count(*), sum(transaction_amount) from staging.stg_bank__transactions"
     assert query(japanese_warehouse, staged) == query(sample_warehouse, staged)
 
 
-def test_the_unparseable_line_is_quarantined_and_its_neighbours_staged(japanese_warehouse: Path,
-                                                                         japanese_landing: tuple[Path, int]) -> None:
+def test_the_unparseable_line_is_quarantined_and_its_neighbours_staged(
+    japanese_warehouse: Path, japanese_landing: tuple[Path, int]
+) -> None:
     landing, line_number = japanese_landing
-    quarantined = query(japanese_warehouse, """
+    quarantined = query(
+        japanese_warehouse,
+        """
         select source_system, source_table, source_file, source_line_number, row_key, raw_values
-        from staging.rejected_rows where reason = 'malformed_line'""")
-    assert quarantined == [("crm", "activities", str(landing / "crm" / "activities.csv"), line_number,
-                            f"line {line_number}", BROKEN_LINE)]
+        from staging.rejected_rows where reason = 'malformed_line'""",
+    )
+    assert quarantined == [
+        ("crm", "activities", str(landing / "crm" / "activities.csv"), line_number, f"line {line_number}", BROKEN_LINE)
+    ]
     lines = (landing / "crm" / "activities.csv").read_bytes().decode("cp932").split("\r\n")
     before, after = (line.split(",")[0] for line in (lines[line_number - 2], lines[line_number]))
-    staged = query(japanese_warehouse, "select activity_id from staging.stg_crm__activities "
-                                       f"where activity_id in ('{before}', '{after}') order by 1")
+    staged = query(
+        japanese_warehouse,
+        f"select activity_id from staging.stg_crm__activities where activity_id in ('{before}', '{after}') order by 1",
+    )
     assert staged == sorted([(before,), (after,)])
 
 
 def test_every_other_quarantined_row_is_the_utf8_deliverys(japanese_warehouse: Path, sample_warehouse: Path) -> None:
-    reasons = "select source_system, source_table, reason, count(*) from staging.rejected_rows group by all order by all"
+    reasons = (
+        "select source_system, source_table, reason, count(*) from staging.rejected_rows group by all order by all"
+    )
     japanese = [row for row in query(japanese_warehouse, reasons) if row[2] != "malformed_line"]
     assert japanese == query(sample_warehouse, reasons)
 
@@ -174,25 +204,82 @@ def test_every_encoding_prepares_to_the_same_rows(tmp_path: Path) -> None:
 
 def test_a_japanese_header_export_builds_through_its_mapping(tmp_path: Path) -> None:
     prepare(JAPANESE_EXPORTS, tmp_path / "prepared")
-    result = run_dbt(["build", "--select", "staging", "+marts.customers", "--indirect-selection", "cautious",
-                      "--exclude-resource-type", "unit_test"], tmp_path, tmp_path / "ar.duckdb",
-                     landing_dir=tmp_path / "prepared")
+    result = run_dbt(
+        [
+            "build",
+            "--select",
+            "staging",
+            "+marts.customers",
+            "--indirect-selection",
+            "cautious",
+            "--exclude-resource-type",
+            "unit_test",
+        ],
+        tmp_path,
+        tmp_path / "ar.duckdb",
+        landing_dir=tmp_path / "prepared",
+    )
     assert result.returncode == 0, result.stdout[-4000:]
-    assert query(tmp_path / "ar.duckdb", """
+    assert query(
+        tmp_path / "ar.duckdb",
+        """
         select invoice_id, billing_customer_id, invoice_date, due_date, invoice_amount, document_type,
             original_invoice_id, deal_id, issue_method, delivered_date
-        from staging.stg_billing__invoices order by invoice_id""") == [
-        ("2026-0301", "T001", dt.date(2026, 3, 1), dt.date(2026, 3, 31), Decimal("1100000.00"), "invoice",
-         None, "案件①", "auto", dt.date(2026, 2, 27)),
-        ("2026-0302", "T002", dt.date(2026, 3, 5), dt.date(2026, 5, 31), Decimal("330000.00"), "invoice",
-         None, None, "manual", dt.date(2026, 3, 4)),
-        ("2026-0303", "T001", dt.date(2026, 3, 10), dt.date(2026, 4, 30), Decimal("-55000.00"), "credit_note",
-         "2026-0301", "案件①", "manual", None),
-        ("2026-0304", "T003", dt.date(2026, 3, 15), dt.date(2026, 4, 15), Decimal("88000.00"), "invoice",
-         None, None, "auto", dt.date(2026, 3, 15)),
+        from staging.stg_billing__invoices order by invoice_id""",
+    ) == [
+        (
+            "2026-0301",
+            "T001",
+            dt.date(2026, 3, 1),
+            dt.date(2026, 3, 31),
+            Decimal("1100000.00"),
+            "invoice",
+            None,
+            "案件①",
+            "auto",
+            dt.date(2026, 2, 27),
+        ),
+        (
+            "2026-0302",
+            "T002",
+            dt.date(2026, 3, 5),
+            dt.date(2026, 5, 31),
+            Decimal("330000.00"),
+            "invoice",
+            None,
+            None,
+            "manual",
+            dt.date(2026, 3, 4),
+        ),
+        (
+            "2026-0303",
+            "T001",
+            dt.date(2026, 3, 10),
+            dt.date(2026, 4, 30),
+            Decimal("-55000.00"),
+            "credit_note",
+            "2026-0301",
+            "案件①",
+            "manual",
+            None,
+        ),
+        (
+            "2026-0304",
+            "T003",
+            dt.date(2026, 3, 15),
+            dt.date(2026, 4, 15),
+            Decimal("88000.00"),
+            "invoice",
+            None,
+            None,
+            "auto",
+            dt.date(2026, 3, 15),
+        ),
     ]
-    assert query(tmp_path / "ar.duckdb", "select billing_customer_id, customer_name, credit_limit "
-                                         "from staging.stg_billing__customers order by 1") == [
+    assert query(
+        tmp_path / "ar.duckdb",
+        "select billing_customer_id, customer_name, credit_limit from staging.stg_billing__customers order by 1",
+    ) == [
         ("T001", "株式会社山田商事", Decimal("5000000.00")),
         ("T002", "㈱髙橋製作所", Decimal("3000000.00")),
         ("T003", "有限会社ﾜｰﾙﾄﾞ物産", None),
@@ -208,7 +295,14 @@ def test_unmapped_required_columns_are_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(LandingPreparationError) as raised:
         prepare(landing, tmp_path / "prepared")
     message = str(raised.value)
-    for expected in ("billing/invoices.csv", "invoice_id", "due_date", "請求書番号", "支払期日", "billing/customers.csv"):
+    for expected in (
+        "billing/invoices.csv",
+        "invoice_id",
+        "due_date",
+        "請求書番号",
+        "支払期日",
+        "billing/customers.csv",
+    ):
         assert expected in message
     command = [sys.executable, "-m", "landing", "prepare", "--from", str(landing), "--to", str(tmp_path / "p2")]
     result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
@@ -219,24 +313,53 @@ def zengin_record(*fields: tuple[str, int]) -> bytes:
     """One 200-byte record from (text, width) pairs: digits zero-padded, text space-padded (CP932 bytes)."""
     encoded = b"".join(
         text.encode("cp932").rjust(width, b"0") if text.isdigit() else text.encode("cp932").ljust(width, b" ")
-        for text, width in fields)
+        for text, width in fields
+    )
     assert len(encoded) == 200, len(encoded)
     return encoded
 
 
 def notice_header(account_number: str) -> bytes:
-    return zengin_record(("1", 1), ("01", 2), ("0", 1), ("080131", 6), ("080101", 6), ("080131", 6), ("0001", 4),
-                         ("ﾃｽﾄｷﾞﾝｺｳ", 15), ("001", 3), ("ﾎﾝﾃﾝ", 15), ("1", 1), (account_number, 7), ("ｶ)ｻﾝﾌﾟﾙ", 40), ("", 93))
+    return zengin_record(
+        ("1", 1),
+        ("01", 2),
+        ("0", 1),
+        ("080131", 6),
+        ("080101", 6),
+        ("080131", 6),
+        ("0001", 4),
+        ("ﾃｽﾄｷﾞﾝｺｳ", 15),
+        ("001", 3),
+        ("ﾎﾝﾃﾝ", 15),
+        ("1", 1),
+        (account_number, 7),
+        ("ｶ)ｻﾝﾌﾟﾙ", 40),
+        ("", 93),
+    )
 
 
 def notice_data(inquiry: str, day: str, amount: str, remitter: str, cancelled: bool = False, edi: str = "") -> bytes:
-    return zengin_record(("2", 1), (inquiry, 6), (day, 6), (day, 6), (amount, 10), ("0", 10), ("0", 10),
-                         (remitter, 48), ("", 15), ("", 15), ("1" if cancelled else " ", 1), (edi, 20), ("", 52))
+    return zengin_record(
+        ("2", 1),
+        (inquiry, 6),
+        (day, 6),
+        (day, 6),
+        (amount, 10),
+        ("0", 10),
+        ("0", 10),
+        (remitter, 48),
+        ("", 15),
+        ("", 15),
+        ("1" if cancelled else " ", 1),
+        (edi, 20),
+        ("", 52),
+    )
 
 
 def notice_trailer(count: int, total: int, cancel_count: int, cancel_total: int) -> bytes:
-    return zengin_record(("8", 1), (str(count), 6), (str(total), 12), (str(cancel_count), 6), (str(cancel_total), 12),
-                         ("", 163))
+    return zengin_record(
+        ("8", 1), (str(count), 6), (str(total), 12), (str(cancel_count), 6), (str(cancel_total), 12), ("", 163)
+    )
 
 
 def test_zengin_cancellations_edi_evidence_and_trailer_mismatches_reach_the_ledger(tmp_path: Path) -> None:
@@ -244,10 +367,12 @@ def test_zengin_cancellations_edi_evidence_and_trailer_mismatches_reach_the_ledg
     landing = tmp_path / "landing"
     (landing / "billing").mkdir(parents=True)
     (landing / "billing" / "customers.csv").write_text(
-        "billing_customer_id,customer_name\nC1,株式会社山田商事\n", encoding="utf-8")
+        "billing_customer_id,customer_name\nC1,株式会社山田商事\n", encoding="utf-8"
+    )
     (landing / "billing" / "invoices.csv").write_text(
         "invoice_id,billing_customer_id,invoice_date,due_date,amount\nINV-1,C1,2025-12-01,2026-01-31,110000\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     records = [
         notice_header("0000001"),
         notice_data("000001", "080105", "110000", "ﾀﾞﾚｶ", edi="inv-1"),
@@ -262,22 +387,44 @@ def test_zengin_cancellations_edi_evidence_and_trailer_mismatches_reach_the_ledg
     (landing / "bank" / "zengin").mkdir(parents=True)
     (landing / "bank" / "zengin" / "furikomi_202601.txt").write_bytes(b"\r\n".join(records) + b"\r\n")
     prepare(landing, tmp_path / "prepared")
-    result = run_dbt(["build", "--select", "staging", "+int_deposits_resolved", "--indirect-selection", "cautious",
-                      "--exclude-resource-type", "unit_test"], tmp_path, tmp_path / "ar.duckdb",
-                     landing_dir=tmp_path / "prepared")
+    result = run_dbt(
+        [
+            "build",
+            "--select",
+            "staging",
+            "+int_deposits_resolved",
+            "--indirect-selection",
+            "cautious",
+            "--exclude-resource-type",
+            "unit_test",
+        ],
+        tmp_path,
+        tmp_path / "ar.duckdb",
+        landing_dir=tmp_path / "prepared",
+    )
     assert result.returncode == 0, result.stdout[-4000:]
     warehouse = tmp_path / "ar.duckdb"
     first, second = "zengin:0001-001-0000001:2026-01-05:000001", "zengin:0001-001-0000001:2026-01-06:000002"
-    assert query(warehouse, """
+    assert query(
+        warehouse,
+        """
         select bank_transaction_id, value_date, transaction_amount, reverses_bank_transaction_id, edi_info
-        from staging.stg_bank__transactions order by bank_transaction_id""") == [
+        from staging.stg_bank__transactions order by bank_transaction_id""",
+    ) == [
         (first, dt.date(2026, 1, 5), Decimal("110000.00"), None, "inv-1"),
         (second, dt.date(2026, 1, 6), Decimal("5000.00"), None, None),
         ("zengin:0001-001-0000001:2026-01-07:000002:cancel", dt.date(2026, 1, 7), Decimal("-5000.00"), second, None),
     ]
-    assert query(warehouse, "select reason, source_line_number, rejected_amount, row_key from staging.rejected_rows") == [
-        ("zengin_trailer_mismatch", 7, Decimal("7000.00"), "zengin:0001-001-0000002:2026-01-10:000001")]
-    customer = query(warehouse, "select customer_key from intermediate.int_customer_identifiers_resolved "
-                                "where source_system = 'billing' and source_identifier = 'C1'")
-    assert query(warehouse, "select bank_transaction_id, customer_key, match_method, edi_invoice_id "
-                            "from intermediate.int_deposits_resolved") == [(first, customer[0][0], "edi_invoice", "INV-1")]
+    assert query(
+        warehouse, "select reason, source_line_number, rejected_amount, row_key from staging.rejected_rows"
+    ) == [("zengin_trailer_mismatch", 7, Decimal("7000.00"), "zengin:0001-001-0000002:2026-01-10:000001")]
+    customer = query(
+        warehouse,
+        "select customer_key from intermediate.int_customer_identifiers_resolved "
+        "where source_system = 'billing' and source_identifier = 'C1'",
+    )
+    assert query(
+        warehouse,
+        "select bank_transaction_id, customer_key, match_method, edi_invoice_id "
+        "from intermediate.int_deposits_resolved",
+    ) == [(first, customer[0][0], "edi_invoice", "INV-1")]

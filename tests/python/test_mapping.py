@@ -1,4 +1,5 @@
 """Mapping a company's own exports onto the landing contract: headers, codes, dates and amounts."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -55,7 +56,7 @@ def invoices_mapping(tmp_path: Path) -> TableMapping:
 
 def converted(mapping: TableMapping, header: list[str], row: dict[str, str]) -> dict[str, str]:
     fields = [row.get(column, "") for column in header]
-    return dict(zip(header, ValueConverter(mapping, header).convert(fields)))
+    return dict(zip(header, ValueConverter(mapping, header).convert(fields), strict=True))
 
 
 # --- loading -----------------------------------------------------------------------------------
@@ -69,7 +70,7 @@ def test_a_system_folder_mapping_is_read_in_full(tmp_path: Path) -> None:
             file_pattern="請求データ*.csv",
             encoding="cp932",
             delimiter=",",
-            columns=dict(zip(EXPORT_HEADER[:6], CONTRACT_HEADER[:6])),
+            columns=dict(zip(EXPORT_HEADER[:6], CONTRACT_HEADER[:6], strict=True)),
             values={"issue_method": {"自動": "auto", "手動": "manual"}},
             date_formats={"invoice_date": ["%Y/%m/%d", "wareki"], "due_date": ["%Y/%m/%d", "wareki"]},
             numbers=("amount",),
@@ -79,11 +80,14 @@ def test_a_system_folder_mapping_is_read_in_full(tmp_path: Path) -> None:
 
 
 def test_both_mapping_files_are_read(tmp_path: Path) -> None:
-    landing = landing_with(tmp_path, {
-        "mapping.yml": "bank/transactions:\n  delimiter: tab\n  columns: {取引番号: bank_transaction_id}\n",
-        "billing/mapping.yml": INVOICES_MAPPING,
-        "crm/mapping.yml": "",
-    })
+    landing = landing_with(
+        tmp_path,
+        {
+            "mapping.yml": "bank/transactions:\n  delimiter: tab\n  columns: {取引番号: bank_transaction_id}\n",
+            "billing/mapping.yml": INVOICES_MAPPING,
+            "crm/mapping.yml": "",
+        },
+    )
     mappings = load_mappings(landing)
     assert sorted(mappings) == ["bank/transactions", "billing/invoices"]
     assert mappings["bank/transactions"].delimiter == "\t"
@@ -98,10 +102,13 @@ def test_no_mapping_files_means_no_mappings(tmp_path: Path) -> None:
 
 
 def test_a_table_mapped_in_both_files_is_refused_naming_both(tmp_path: Path) -> None:
-    landing = landing_with(tmp_path, {
-        "mapping.yml": "billing/invoices:\n  columns: {番号: invoice_id}\n",
-        "billing/mapping.yml": INVOICES_MAPPING,
-    })
+    landing = landing_with(
+        tmp_path,
+        {
+            "mapping.yml": "billing/invoices:\n  columns: {番号: invoice_id}\n",
+            "billing/mapping.yml": INVOICES_MAPPING,
+        },
+    )
     with pytest.raises(LandingFileError) as raised:
         load_mappings(landing)
     assert str(raised.value) == (
@@ -110,23 +117,40 @@ def test_a_table_mapped_in_both_files_is_refused_naming_both(tmp_path: Path) -> 
     )
 
 
-@pytest.mark.parametrize(("file", "text", "complaint"), [
-    ("billing/mapping.yml", "invoices:\n  columns: {請求日: invoice_date, 発行日: invoice_date}\n",
-     "請求日, 発行日 are all mapped to invoice_date"),
-    ("billing/mapping.yml", "invoices:\n  columns: {1: invoice_id}\n", "the key in `columns:` 1 is not text"),
-    ("billing/mapping.yml", "invoices:\n  columns: {No: invoice_id}\n", "the key in `columns:` False is not text"),
-    ("billing/mapping.yml", "invoices:\n  values: {issue_method: {1: auto}}\n", "1 is not text; write it in quotes"),
-    ("billing/mapping.yml", "invoices:\n  colums: {番号: invoice_id}\n", "unknown key(s) colums"),
-    ("billing/mapping.yml", "invoices:\n  columns: {番号: invoice_id, 番号: amount}\n", "the key '番号' is written twice"),
-    ("billing/mapping.yml", "invoices:\n  encoding: latin-1\n", "unsupported encoding 'latin-1'"),
-    ("billing/mapping.yml", "invoices:\n  date_formats: {invoice_date: [YYYY/MM/DD]}\n", "found ['YYYY/MM/DD']"),
-    ("billing/mapping.yml", "invoices:\n  numbers: [amount]\n  date_formats: {amount: wareki}\n",
-     "amount cannot be both a date"),
-    ("billing/mapping.yml", "billing/invoices:\n  columns: {}\n", "must name a table of billing alone"),
-    ("mapping.yml", "invoices:\n  columns: {}\n", "must name `<system>/<table>`"),
-    ("mapping.yml", "- billing/invoices\n", "a mapping file holds one entry per table"),
-    ("mapping.yml", "billing/invoices: [\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    ("file", "text", "complaint"),
+    [
+        (
+            "billing/mapping.yml",
+            "invoices:\n  columns: {請求日: invoice_date, 発行日: invoice_date}\n",
+            "請求日, 発行日 are all mapped to invoice_date",
+        ),
+        ("billing/mapping.yml", "invoices:\n  columns: {1: invoice_id}\n", "the key in `columns:` 1 is not text"),
+        ("billing/mapping.yml", "invoices:\n  columns: {No: invoice_id}\n", "the key in `columns:` False is not text"),
+        (
+            "billing/mapping.yml",
+            "invoices:\n  values: {issue_method: {1: auto}}\n",
+            "1 is not text; write it in quotes",
+        ),
+        ("billing/mapping.yml", "invoices:\n  colums: {番号: invoice_id}\n", "unknown key(s) colums"),
+        (
+            "billing/mapping.yml",
+            "invoices:\n  columns: {番号: invoice_id, 番号: amount}\n",
+            "the key '番号' is written twice",
+        ),
+        ("billing/mapping.yml", "invoices:\n  encoding: latin-1\n", "unsupported encoding 'latin-1'"),
+        ("billing/mapping.yml", "invoices:\n  date_formats: {invoice_date: [YYYY/MM/DD]}\n", "found ['YYYY/MM/DD']"),
+        (
+            "billing/mapping.yml",
+            "invoices:\n  numbers: [amount]\n  date_formats: {amount: wareki}\n",
+            "amount cannot be both a date",
+        ),
+        ("billing/mapping.yml", "billing/invoices:\n  columns: {}\n", "must name a table of billing alone"),
+        ("mapping.yml", "invoices:\n  columns: {}\n", "must name `<system>/<table>`"),
+        ("mapping.yml", "- billing/invoices\n", "a mapping file holds one entry per table"),
+        ("mapping.yml", "billing/invoices: [\n", "not valid YAML"),
+    ],
+)
 def test_a_mapping_of_the_wrong_shape_is_refused_clearly(tmp_path: Path, file: str, text: str, complaint: str) -> None:
     landing = landing_with(tmp_path, {file: text})
     with pytest.raises(LandingFileError) as raised:
@@ -146,13 +170,19 @@ def test_japanese_headers_are_renamed_and_unmapped_ones_keep_their_name(tmp_path
 def test_a_rename_onto_a_column_the_file_already_has_is_refused(tmp_path: Path) -> None:
     with pytest.raises(LandingFileError) as raised:
         contract_header(["請求書番号", "invoice_id"], invoices_mapping(tmp_path))
-    assert "billing/invoices: after renaming, the file has 2 columns named invoice_id (from 請求書番号, invoice_id)" in str(raised.value)
+    assert (
+        "billing/invoices: after renaming, the file has 2 columns named invoice_id (from 請求書番号, invoice_id)"
+        in str(raised.value)
+    )
 
 
 def test_missing_required_columns_are_listed_in_the_contract_order() -> None:
     assert missing_required_columns(CONTRACT_HEADER, REQUIRED) == ["currency"]
     assert missing_required_columns(["amount", "invoice_id"], REQUIRED) == [
-        "billing_customer_id", "invoice_date", "due_date", "currency",
+        "billing_customer_id",
+        "invoice_date",
+        "due_date",
+        "currency",
     ]
 
 
@@ -193,17 +223,20 @@ def test_value_maps_match_the_trimmed_text_and_pass_the_rest_through(tmp_path: P
     assert read == ["auto", "manual", "郵送", ""]
 
 
-@pytest.mark.parametrize(("written", "expected"), [
-    ("2026/03/01", "2026-03-01"),
-    ("2026/3/1", "2026-03-01"),
-    ("２０２６／０３／０１", "2026-03-01"),
-    ("令和8年3月1日", "2026-03-01"),
-    ("R8.3.1", "2026-03-01"),
-    (" 令和元年5月1日 ", "2019-05-01"),
-    ("2026/02/30", "2026/02/30"),  # no such day: passes through for staging to reject as bad_date
-    ("来月末", "来月末"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("2026/03/01", "2026-03-01"),
+        ("2026/3/1", "2026-03-01"),
+        ("２０２６／０３／０１", "2026-03-01"),
+        ("令和8年3月1日", "2026-03-01"),
+        ("R8.3.1", "2026-03-01"),
+        (" 令和元年5月1日 ", "2019-05-01"),
+        ("2026/02/30", "2026/02/30"),  # no such day: passes through for staging to reject as bad_date
+        ("来月末", "来月末"),
+        ("", ""),
+    ],
+)
 def test_dates_are_read_in_the_listed_formats(tmp_path: Path, written: str, expected: str) -> None:
     assert converted(invoices_mapping(tmp_path), CONTRACT_HEADER, {"invoice_date": written})["invoice_date"] == expected
 
@@ -217,35 +250,50 @@ def test_a_timestamp_format_gives_date_and_time(tmp_path: Path) -> None:
     assert converted(mapping, header, {"balance_at": "2026/03/01"})["balance_at"] == "2026-03-01"
 
 
-@pytest.mark.parametrize(("written", "expected"), [
-    ("1,234,567", "1234567"),
-    ("¥12,000", "12000"),
-    ("￥12,000円", "12000"),
-    ("\\12,000", "12000"),  # the yen sign as CP932 decodes it
-    ("12,000円", "12000"),
-    ("△500", "-500"),
-    ("▲1,000", "-1000"),
-    ("（3,000）", "-3000"),
-    ("-42", "-42"),
-    ("１２３", "123"),
-    ("－１，２３４", "-1234"),
-    ("1234.50", "1234.50"),
-    ("652960", "652960"),
-    ("12,34", "12,34"),  # not a thousands grouping: passes through for staging to reject
-    ("△-5", "△-5"),
-    ("未定", "未定"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("1,234,567", "1234567"),
+        ("¥12,000", "12000"),
+        ("￥12,000円", "12000"),
+        ("\\12,000", "12000"),  # the yen sign as CP932 decodes it
+        ("12,000円", "12000"),
+        ("△500", "-500"),
+        ("▲1,000", "-1000"),
+        ("（3,000）", "-3000"),
+        ("-42", "-42"),
+        ("１２３", "123"),
+        ("－１，２３４", "-1234"),
+        ("1234.50", "1234.50"),
+        ("652960", "652960"),
+        ("12,34", "12,34"),  # not a thousands grouping: passes through for staging to reject
+        ("△-5", "△-5"),
+        ("未定", "未定"),
+        ("", ""),
+    ],
+)
 def test_amounts_are_read_as_japanese_exports_write_them(tmp_path: Path, written: str, expected: str) -> None:
     assert converted(invoices_mapping(tmp_path), CONTRACT_HEADER, {"amount": written})["amount"] == expected
 
 
 def test_a_whole_record_is_converted_and_unmapped_columns_are_untouched(tmp_path: Path) -> None:
-    row = {"invoice_id": " INV-1 ", "billing_customer_id": "B01", "invoice_date": "2026/03/01", "due_date": "R8.4.30",
-           "amount": "¥1,100", "issue_method": "手動", "備考": " 1,000 "}
+    row = {
+        "invoice_id": " INV-1 ",
+        "billing_customer_id": "B01",
+        "invoice_date": "2026/03/01",
+        "due_date": "R8.4.30",
+        "amount": "¥1,100",
+        "issue_method": "手動",
+        "備考": " 1,000 ",
+    }
     assert converted(invoices_mapping(tmp_path), CONTRACT_HEADER, row) == {
-        "invoice_id": " INV-1 ", "billing_customer_id": "B01", "invoice_date": "2026-03-01", "due_date": "2026-04-30",
-        "amount": "1100", "issue_method": "manual", "備考": " 1,000 ",
+        "invoice_id": " INV-1 ",
+        "billing_customer_id": "B01",
+        "invoice_date": "2026-03-01",
+        "due_date": "2026-04-30",
+        "amount": "1100",
+        "issue_method": "manual",
+        "備考": " 1,000 ",
     }
 
 
@@ -265,7 +313,9 @@ def test_conversions_for_a_column_the_file_lacks_are_refused_naming_it(tmp_path:
 
 
 def test_a_value_map_may_fill_an_empty_value(tmp_path: Path) -> None:
-    landing = landing_with(tmp_path, {"billing/mapping.yml": "invoices:\n  values:\n    currency: {'': JPY, 円: JPY}\n"})
+    landing = landing_with(
+        tmp_path, {"billing/mapping.yml": "invoices:\n  values:\n    currency: {'': JPY, 円: JPY}\n"}
+    )
     mapping = load_mappings(landing)["billing/invoices"]
     assert ValueConverter(mapping, ["currency"]).convert([""]) == ["JPY"]
     assert ValueConverter(mapping, ["currency"]).convert(["円"]) == ["JPY"]
@@ -278,14 +328,15 @@ def test_plain_number_says_none_for_what_is_not_a_number() -> None:
 def test_a_cp932_export_reads_and_maps_end_to_end(tmp_path: Path) -> None:
     landing = landing_with(tmp_path, {"billing/mapping.yml": INVOICES_MAPPING})
     export = landing / "billing" / "請求データ202603.csv"
-    lines = [",".join(EXPORT_HEADER), "INV-1,B01,令和8年3月1日,2026/03/31,\"￥1,234,567\",自動,㈱山田"]
+    lines = [",".join(EXPORT_HEADER), 'INV-1,B01,令和8年3月1日,2026/03/31,"￥1,234,567",自動,㈱山田']
     export.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp932"))
     mapping = load_mappings(landing)["billing/invoices"]
+    assert mapping.file_pattern is not None
     assert sorted(path.name for path in export.parent.glob(mapping.file_pattern)) == ["請求データ202603.csv"]
     csv_file = open_csv(export, encoding=mapping.encoding, delimiter=mapping.delimiter)
     header = contract_header(csv_file.header, mapping)
     converter = ValueConverter(mapping, header)
-    assert [converter.convert(record.fields) for record in csv_file.records] == [
+    assert [converter.convert(record.fields or []) for record in csv_file.records] == [
         ["INV-1", "B01", "2026-03-01", "2026-03-31", "1234567", "auto", "㈱山田"],
     ]
 

@@ -15,6 +15,7 @@ import string
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import jinja2
@@ -114,12 +115,7 @@ def reference_normalise(name: str | None) -> str | None:
 
 
 def _chars(*ranges: tuple[int, int]) -> list[str]:
-    return [
-        chr(c)
-        for lo, hi in ranges
-        for c in range(lo, hi + 1)
-        if unicodedata.category(chr(c)) != "Cn"
-    ]
+    return [chr(c) for lo, hi in ranges for c in range(lo, hi + 1) if unicodedata.category(chr(c)) != "Cn"]
 
 
 # Every block nfkc_fold claims to reproduce exactly (see nfkc_fold__map).
@@ -147,9 +143,37 @@ MARKS = ["\u3099", "\u309a", "ﾞ", "ﾟ", "゛", "゜"]
 
 # Designators as people and banks write them, for building names.
 RAW_DESIGNATORS = [
-    "株式会社", "(株)", "（株）", "㈱", "㍿", "ｶ)", "(ｶ", "(ｶ)", "カ)", "（カ", "カブシキガイシャ",
-    "ｶﾌﾞｼｷｶﾞｲｼﾔ", "有限会社", "(有)", "㈲", "ﾕ)", "(ﾕ", "合同会社", "ﾄﾞ)", "(ﾄﾞ", "ゴウドウガイシャ",
-    "医療法人社団", "ｲ)", "(ｲ", "一般社団法人", "ｼﾔ)", "ｼｬ)", "(ｼﾔ", "ｻﾞｲ)", "CO., LTD.", " Inc.",
+    "株式会社",
+    "(株)",
+    "（株）",
+    "㈱",
+    "㍿",
+    "ｶ)",
+    "(ｶ",
+    "(ｶ)",
+    "カ)",
+    "（カ",
+    "カブシキガイシャ",
+    "ｶﾌﾞｼｷｶﾞｲｼﾔ",
+    "有限会社",
+    "(有)",
+    "㈲",
+    "ﾕ)",
+    "(ﾕ",
+    "合同会社",
+    "ﾄﾞ)",
+    "(ﾄﾞ",
+    "ゴウドウガイシャ",
+    "医療法人社団",
+    "ｲ)",
+    "(ｲ",
+    "一般社団法人",
+    "ｼﾔ)",
+    "ｼｬ)",
+    "(ｼﾔ",
+    "ｻﾞｲ)",
+    "CO., LTD.",
+    " Inc.",
 ]
 
 # Stacking several designators at one end is the one shape idempotency does not cover
@@ -173,12 +197,13 @@ designed_names = st.builds(
 )
 
 # Up to 300 names per example: one DuckDB round trip checks a whole batch.
-BATCH = {"min_size": 50, "max_size": 300}
+BATCH: dict[str, Any] = {"min_size": 50, "max_size": 300}
 # Derandomized: CI must give the same answer on every run; explore more by raising max_examples
 # and dropping derandomize locally.
 PROPERTY_SETTINGS = settings(
     max_examples=25,
     derandomize=True,
+    print_blob=True,  # a failure prints @reproduce_failure(...) to replay it exactly
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -302,10 +327,13 @@ def test_nfkc_fold_matches_unicodedata_on_every_covered_character(con):
 def test_every_punctuation_and_space_character_is_dropped(con):
     def is_dropped_by_rule(c: str) -> bool:
         folded = unicodedata.normalize("NFKC", c)
-        return all(
-            unicodedata.category(f)[0] == "P" or unicodedata.category(f) == "Zs" or f in string.punctuation
-            for f in folded
-        ) or c in LONG_VOWELS_AND_DASHES
+        return (
+            all(
+                unicodedata.category(f)[0] == "P" or unicodedata.category(f) == "Zs" or f in string.punctuation
+                for f in folded
+            )
+            or c in LONG_VOWELS_AND_DASHES
+        )
 
     # ヤ and マ around the character: neither (マ nor ヤ) is a designator
     names = ["ヤ" + c + "マ" for c in REPERTOIRE if is_dropped_by_rule(c)]
@@ -343,7 +371,10 @@ def test_rendered_sql_is_portable():
     for sql in (NFKC_FOLD_SQL, NORMALISE_SQL):
         without_literals = re.sub(r"'(?:[^']|'')*'", "''", sql)
         assert set(re.findall(r"([A-Za-z_]\w*)\s*\(", without_literals)) <= {
-            "replace", "translate", "upper", "nullif",
+            "replace",
+            "translate",
+            "upper",
+            "nullif",
         }
         # Backslashes only at the two places whose cross-engine reading is argued in the macro.
         assert sql.replace("'＼', '\\\\'", "").replace("''\\\\'", "").count("\\") == 0
