@@ -1,4 +1,4 @@
-{#- The parts every alert rule model in models/intermediate/alerts shares: the rule's row of the seed
+{#- The parts every alert rule model in models/alerting/rules shares: the rule's row of the seed
     alert_rules, how a rule judges an observation, and the alert row fct_kpi_alerts unions. Each rule
     model keeps what is its own (what it measures and how it words the finding) and calls these for the
     rest. Arguments are SQL expressions, except a rule id, CTE names (`observations`, `*_alias`) and the

@@ -10,12 +10,12 @@ int_invoices_resolved as (
     select * from {{ ref('int_invoices_resolved') }}
 ),
 
-customer_identity_map as (
-    select * from {{ ref('customer_identity_map') }}
+int_customer_identifiers_resolved as (
+    select * from {{ ref('int_customer_identifiers_resolved') }}
 ),
 
-fct_invoices as (
-    select * from {{ ref('fct_invoices') }}
+int_invoice_amounts_summed as (
+    select * from {{ ref('int_invoice_amounts_summed') }}
 ),
 
 int_reporting_dates as (
@@ -37,8 +37,17 @@ contacts as (
         and cast(stg_crm__activities.activity_at as date) <= int_reporting_dates.as_of_date
 ),
 
+-- Open receivables (fct_invoices.is_open): an invoice that is its own receivable, with an open amount.
 open_invoices as (
-    select invoice_id, customer_key from fct_invoices where is_open
+    select
+        int_invoices_resolved.invoice_id,
+        int_invoices_resolved.customer_key
+    from int_invoices_resolved
+    inner join int_invoice_amounts_summed
+        on int_invoices_resolved.invoice_id = int_invoice_amounts_summed.invoice_id
+    where
+        int_invoices_resolved.invoice_id = int_invoices_resolved.receivable_invoice_id
+        and int_invoice_amounts_summed.open_amount <> 0
 ),
 
 contacts_on_invoice as (
@@ -58,7 +67,7 @@ crm_customers as (
     select
         source_identifier as crm_account_id,
         customer_key
-    from customer_identity_map
+    from int_customer_identifiers_resolved
     where source_system = 'crm' and match_status = 'resolved'
 ),
 

@@ -5,8 +5,8 @@ with invoices as (
     select * from {{ ref('int_invoices_resolved') }}
 ),
 
-events as (
-    select * from {{ ref('int_receivable_events_unioned') }}
+amounts as (
+    select * from {{ ref('int_invoice_amounts_summed') }}
 ),
 
 stages as (
@@ -27,22 +27,6 @@ reporting_dates as (
 
 receivables as (
     select * from invoices where invoice_id = receivable_invoice_id
-),
-
-amounts as (
-    select
-        invoice_id,
-        sum(case when event_type = 'invoice' then open_amount_effect else 0 end) as invoiced_amount,
-        -1 * sum(case when event_type = 'credit_note' then open_amount_effect else 0 end) as credited_amount,
-        -1 * sum(case when event_type in ('cash_applied', 'application_reversed') then open_amount_effect else 0 end)
-            as collected_amount,
-        -1 * sum(case when event_type = 'fee_deducted' then open_amount_effect else 0 end) as fees_deducted_amount,
-        -1 * sum(case when event_type = 'written_off' then open_amount_effect else 0 end) as written_off_amount,
-        sum(open_amount_effect) as open_amount,
-        min(case when event_type = 'cash_applied' then event_date end) as first_payment_date,
-        max(case when event_type = 'cash_applied' then event_date end) as last_payment_date
-    from events
-    group by invoice_id
 ),
 
 measured as (
