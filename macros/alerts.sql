@@ -117,3 +117,95 @@
 {% macro yen_text(amount_column) -%}
     cast(cast(round({{ amount_column }}, 0) as bigint) as {{ dbt.type_string() }})
 {%- endmacro %}
+
+
+{#- The opening every rule model shares: one import CTE per model it reads (the seed alert_rules first),
+    then `active_rule`, the rule's row of the seed (a list of rule ids gives one row per enabled rule).
+    Called right after `with`; the model's own steps follow. -#}
+{% macro alert_rule_inputs(rule_ids, models) -%}
+{%- set rule_ids = [rule_ids] if rule_ids is string else rule_ids -%}
+alert_rules as (
+    select * from {{ ref('alert_rules') }}
+),
+{% for model in models %}
+{{ model }} as (
+    select * from {{ ref(model) }}
+),
+{% endfor %}
+active_rule as (
+    {%- for rule_id in rule_ids %}
+    {{ alert_rule(rule_id) }}
+    {{- '\n    union all' if not loop.last }}
+    {%- endfor %}
+)
+{%- endmacro %}
+
+
+{#- The company (fct_kpi_monthly) and each owner team (fct_kpi_team_monthly) as subjects of a monthly rule:
+    subject_type, subject_id, subject_name, month_start, period_end_date and `columns`, read from the import
+    CTEs of those two marts; closed_only keeps closed months only. -#}
+{% macro company_and_team_months(columns, closed_only=false) -%}
+    {%- for relation, subject_type, subject_id, subject_name in [
+        ('fct_kpi_monthly', "'company'", "'company'", "'全社'"),
+        ('fct_kpi_team_monthly', "'team'", 'owner_team', 'owner_team'),
+    ] %}
+    select
+        {{ subject_type }} as subject_type,
+        {{ subject_id }} as subject_id,
+        {{ subject_name }} as subject_name,
+        month_start,
+        period_end_date,
+        {%- for column in columns %}
+        {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ relation }}
+    {%- if closed_only %}
+    where not is_month_in_progress
+    {%- endif %}
+    {{- '\n    union all' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+
+{#- Each collector and each team (its collectors' parts summed) as subjects of a weekly rule, closed ISO weeks
+    only: subject_type, subject_id, subject_name, week_start, week_end_date and `parts`, read from the import CTE
+    fct_collector_weekly. A collector without a name is named by its id. -#}
+{% macro collector_and_team_weeks(parts) -%}
+    select
+        'collector' as subject_type,
+        assignee_id as subject_id,
+        coalesce(assignee_name, assignee_id) as subject_name,
+        week_start,
+        week_end_date,
+        {%- for part in parts %}
+        {{ part }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from fct_collector_weekly
+    where not is_week_in_progress
+    union all
+    select
+        'team' as subject_type,
+        team as subject_id,
+        team as subject_name,
+        week_start,
+        week_end_date,
+        {%- for part in parts %}
+        sum({{ part }}) as {{ part }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from fct_collector_weekly
+    where not is_week_in_progress
+    group by team, week_start, week_end_date
+{%- endmacro %}
+
+
+{#- The join of a subject's period onto its previous period: same subject, and the period starting one month
+    (grain 'month', month_start) or seven days (grain 'week', week_start) after the previous one. -#}
+{% macro follows_previous_period(grain, current='current_period', previous='previous_period') -%}
+    {{ current }}.subject_type = {{ previous }}.subject_type
+            and {{ current }}.subject_id = {{ previous }}.subject_id
+            and {{ current }}.{{ grain }}_start
+    {%- if grain == 'month' %}
+            = cast({{ dbt.dateadd('month', 1, previous ~ '.month_start') }} as date)
+    {%- else %} = {{ add_days(previous ~ '.week_start', 7) }}
+    {%- endif %}
+{%- endmacro %}

@@ -2,52 +2,10 @@
 -- sales, month on month, by at least the threshold in percentage points, for the company and each
 -- owner team. Growth % = (this month − last month) / last month × 100, null on a zero base (kpis.md:
 -- zero denominators give null), and a null growth does not compare. Closed months only.
-with alert_rules as (
-    select * from {{ ref('alert_rules') }}
-),
-
-fct_kpi_monthly as (
-    select * from {{ ref('fct_kpi_monthly') }}
-),
-
-fct_kpi_team_monthly as (
-    select * from {{ ref('fct_kpi_team_monthly') }}
-),
-
-active_rule as (
-    {{ alert_rule('ar_growth_beyond_sales_growth') }}
-),
-
-company_parts as (
-    select
-        'company' as subject_type,
-        'company' as subject_id,
-        '全社' as subject_name,
-        month_start,
-        period_end_date,
-        is_month_in_progress,
-        ending_ar,
-        net_credit_sales
-    from fct_kpi_monthly
-),
-
-team_parts as (
-    select
-        'team' as subject_type,
-        owner_team as subject_id,
-        owner_team as subject_name,
-        month_start,
-        period_end_date,
-        is_month_in_progress,
-        ending_ar,
-        net_credit_sales
-    from fct_kpi_team_monthly
-),
+with {{ alert_rule_inputs('ar_growth_beyond_sales_growth', ['fct_kpi_monthly', 'fct_kpi_team_monthly']) }},
 
 subject_parts as (
-    select * from company_parts
-    union all
-    select * from team_parts
+    {{ company_and_team_months(['is_month_in_progress', 'ending_ar', 'net_credit_sales']) }}
 ),
 
 growth as (
@@ -63,11 +21,7 @@ growth as (
             'previous_month.net_credit_sales', 100) }} as net_credit_sales_growth_pct
     from subject_parts as current_month
     inner join subject_parts as previous_month
-        on
-            current_month.subject_type = previous_month.subject_type
-            and current_month.subject_id = previous_month.subject_id
-            and current_month.month_start
-            = cast({{ dbt.dateadd('month', 1, 'previous_month.month_start') }} as date)
+        on {{ follows_previous_period('month', 'current_month', 'previous_month') }}
     where not current_month.is_month_in_progress
 ),
 

@@ -2,57 +2,10 @@
 -- fct_collector_weekly) up at least the threshold % on the previous week's end, per collector and per
 -- team (summed backlogs). Closed weeks only; a previous backlog below minimum_base is not judged
 -- (2 → 3 open tasks is not a 50 % problem), and a previous backlog of 0 gives no growth (null).
-with alert_rules as (
-    select * from {{ ref('alert_rules') }}
-),
-
-fct_collector_weekly as (
-    select * from {{ ref('fct_collector_weekly') }}
-),
-
-active_rule as (
-    {{ alert_rule('backlog_growth') }}
-),
-
-closed_weeks as (
-    select
-        assignee_id,
-        coalesce(assignee_name, assignee_id) as assignee_name,
-        team,
-        week_start,
-        week_end_date,
-        backlog_count
-    from fct_collector_weekly
-    where not is_week_in_progress
-),
-
-collector_weeks as (
-    select
-        'collector' as subject_type,
-        assignee_id as subject_id,
-        assignee_name as subject_name,
-        week_start,
-        week_end_date,
-        backlog_count
-    from closed_weeks
-),
-
-team_weeks as (
-    select
-        'team' as subject_type,
-        team as subject_id,
-        team as subject_name,
-        week_start,
-        week_end_date,
-        sum(backlog_count) as backlog_count
-    from closed_weeks
-    group by team, week_start, week_end_date
-),
+with {{ alert_rule_inputs('backlog_growth', ['fct_collector_weekly']) }},
 
 subject_weeks as (
-    select * from collector_weeks
-    union all
-    select * from team_weeks
+    {{ collector_and_team_weeks(['backlog_count']) }}
 ),
 
 week_on_week as (
@@ -68,10 +21,7 @@ week_on_week as (
             'previous_week.backlog_count', 100) }} as double), 4) as decimal(18, 4)) as backlog_growth_pct
     from subject_weeks as current_week
     inner join subject_weeks as previous_week
-        on
-            current_week.subject_type = previous_week.subject_type
-            and current_week.subject_id = previous_week.subject_id
-            and current_week.week_start = {{ add_days('previous_week.week_start', 7) }}
+        on {{ follows_previous_period('week', 'current_week', 'previous_week') }}
 ),
 
 observations as (

@@ -3,17 +3,7 @@
 -- report forward) compared with the previous week's end; fires when the change % is at or below
 -- the threshold (−10). Only closed weeks: the daily balances stop at as_of_date, so a week whose
 -- Sunday is later has no week-end balance yet.
-with alert_rules as (
-    select * from {{ ref('alert_rules') }}
-),
-
-fct_cash_balances_daily as (
-    select * from {{ ref('fct_cash_balances_daily') }}
-),
-
-active_rule as (
-    {{ alert_rule('cash_balance_drop') }}
-),
+with {{ alert_rule_inputs('cash_balance_drop', ['fct_cash_balances_daily']) }},
 
 daily_totals as (
     select

@@ -5,25 +5,7 @@
 -- so the alert keeps its id from one daily run to the next while the exceedance lasts, and a new
 -- exceedance after the customer came back under the limit is a new alert. A customer without a
 -- credit limit (null or 0) is not judged.
-with alert_rules as (
-    select * from {{ ref('alert_rules') }}
-),
-
-fct_invoice_balance_history as (
-    select * from {{ ref('fct_invoice_balance_history') }}
-),
-
-dim_customer as (
-    select * from {{ ref('dim_customer') }}
-),
-
-int_reporting_dates as (
-    select * from {{ ref('int_reporting_dates') }}
-),
-
-active_rule as (
-    {{ alert_rule('credit_limit_exceeded') }}
-),
+with {{ alert_rule_inputs('credit_limit_exceeded', ['fct_invoice_balance_history', 'dim_customer', 'int_reporting_dates']) }},
 
 limited_customers as (
     select

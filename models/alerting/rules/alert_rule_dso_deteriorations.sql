@@ -1,50 +1,10 @@
 -- DSO悪化 (rule dso_deterioration, seed 000): DSO up by at least the threshold in days on the
 -- previous month, for the company and each owner team. Closed months only, so an alert does not
 -- come and go while a month is still running; a month without a DSO (no sales) does not compare.
-with alert_rules as (
-    select * from {{ ref('alert_rules') }}
-),
-
-fct_kpi_monthly as (
-    select * from {{ ref('fct_kpi_monthly') }}
-),
-
-fct_kpi_team_monthly as (
-    select * from {{ ref('fct_kpi_team_monthly') }}
-),
-
-active_rule as (
-    {{ alert_rule('dso_deterioration') }}
-),
-
-company_dso as (
-    select
-        'company' as subject_type,
-        'company' as subject_id,
-        '全社' as subject_name,
-        month_start,
-        period_end_date,
-        is_month_in_progress,
-        dso_days
-    from fct_kpi_monthly
-),
-
-team_dso as (
-    select
-        'team' as subject_type,
-        owner_team as subject_id,
-        owner_team as subject_name,
-        month_start,
-        period_end_date,
-        is_month_in_progress,
-        dso_days
-    from fct_kpi_team_monthly
-),
+with {{ alert_rule_inputs('dso_deterioration', ['fct_kpi_monthly', 'fct_kpi_team_monthly']) }},
 
 subject_dso as (
-    select * from company_dso
-    union all
-    select * from team_dso
+    {{ company_and_team_months(['is_month_in_progress', 'dso_days']) }}
 ),
 
 month_on_month as (
@@ -60,11 +20,7 @@ month_on_month as (
             as dso_change_days
     from subject_dso as current_month
     inner join subject_dso as previous_month
-        on
-            current_month.subject_type = previous_month.subject_type
-            and current_month.subject_id = previous_month.subject_id
-            and current_month.month_start
-            = cast({{ dbt.dateadd('month', 1, 'previous_month.month_start') }} as date)
+        on {{ follows_previous_period('month', 'current_month', 'previous_month') }}
     where
         not current_month.is_month_in_progress
         and current_month.dso_days is not null

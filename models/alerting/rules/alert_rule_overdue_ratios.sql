@@ -3,56 +3,10 @@
 -- and each customer (the customer's ratio from its own parts in fct_ar_monthly, to two decimals as
 -- the KPI marts publish it). Closed months only; the explicit unresolved customer is not a debtor
 -- and raises no customer alert (it still counts in the company and team ratios).
-with alert_rules as (
-    select * from {{ ref('alert_rules') }}
-),
+with {{ alert_rule_inputs('overdue_ratio', ['fct_kpi_monthly', 'fct_kpi_team_monthly', 'fct_ar_monthly', 'dim_customer']) }},
 
-fct_kpi_monthly as (
-    select * from {{ ref('fct_kpi_monthly') }}
-),
-
-fct_kpi_team_monthly as (
-    select * from {{ ref('fct_kpi_team_monthly') }}
-),
-
-fct_ar_monthly as (
-    select * from {{ ref('fct_ar_monthly') }}
-),
-
-dim_customer as (
-    select * from {{ ref('dim_customer') }}
-),
-
-active_rule as (
-    {{ alert_rule('overdue_ratio') }}
-),
-
-company_ratios as (
-    select
-        'company' as subject_type,
-        'company' as subject_id,
-        '全社' as subject_name,
-        month_start,
-        period_end_date,
-        ending_ar,
-        ending_overdue_ar,
-        overdue_ratio_pct
-    from fct_kpi_monthly
-    where not is_month_in_progress
-),
-
-team_ratios as (
-    select
-        'team' as subject_type,
-        owner_team as subject_id,
-        owner_team as subject_name,
-        month_start,
-        period_end_date,
-        ending_ar,
-        ending_overdue_ar,
-        overdue_ratio_pct
-    from fct_kpi_team_monthly
-    where not is_month_in_progress
+company_and_team_ratios as (
+    {{ company_and_team_months(['ending_ar', 'ending_overdue_ar', 'overdue_ratio_pct'], closed_only=true) }}
 ),
 
 customer_ratios as (
@@ -75,9 +29,7 @@ customer_ratios as (
 ),
 
 subject_ratios as (
-    select * from company_ratios
-    union all
-    select * from team_ratios
+    select * from company_and_team_ratios
     union all
     select * from customer_ratios
 ),

@@ -3,60 +3,10 @@
 -- collector and ISO week and per team and week (the team's ratio from its summed parts, never an
 -- average of ratios). Closed weeks only; a week with fewer tasks due than minimum_base is not judged
 -- (one late task out of one is not a trend).
-with alert_rules as (
-    select * from {{ ref('alert_rules') }}
-),
-
-fct_collector_weekly as (
-    select * from {{ ref('fct_collector_weekly') }}
-),
-
-active_rule as (
-    {{ alert_rule('sla_breach') }}
-),
-
-closed_weeks as (
-    select
-        assignee_id,
-        coalesce(assignee_name, assignee_id) as assignee_name,
-        team,
-        week_start,
-        week_end_date,
-        tasks_due_count,
-        tasks_sla_breached_count
-    from fct_collector_weekly
-    where not is_week_in_progress
-),
-
-collector_weeks as (
-    select
-        'collector' as subject_type,
-        assignee_id as subject_id,
-        assignee_name as subject_name,
-        week_start,
-        week_end_date,
-        tasks_due_count,
-        tasks_sla_breached_count
-    from closed_weeks
-),
-
-team_weeks as (
-    select
-        'team' as subject_type,
-        team as subject_id,
-        team as subject_name,
-        week_start,
-        week_end_date,
-        sum(tasks_due_count) as tasks_due_count,
-        sum(tasks_sla_breached_count) as tasks_sla_breached_count
-    from closed_weeks
-    group by team, week_start, week_end_date
-),
+with {{ alert_rule_inputs('sla_breach', ['fct_collector_weekly']) }},
 
 subject_weeks as (
-    select * from collector_weeks
-    union all
-    select * from team_weeks
+    {{ collector_and_team_weeks(['tasks_due_count', 'tasks_sla_breached_count']) }}
 ),
 
 observations as (

@@ -7,20 +7,7 @@
 -- opens no exception by default (alert_rules.opens_exception).
 {%- set finding_words = {'target_achievement_below': '目標未達', 'target_met': '目標達成'} %}
 
-with alert_rules as (
-    select * from {{ ref('alert_rules') }}
-),
-
-alert_observations_kpi_target_achievements as (
-    select * from {{ ref('alert_observations_kpi_target_achievements') }}
-),
-
-active_rules as (
-    {%- for rule_id in finding_words %}
-    {{ alert_rule(rule_id) }}
-    {{- '\n    union all' if not loop.last }}
-    {%- endfor %}
-),
+with {{ alert_rule_inputs(finding_words.keys() | list, ['alert_observations_kpi_target_achievements']) }},
 
 observations as (
     select
@@ -38,7 +25,7 @@ observations as (
 ),
 
 evaluated as (
-    {{ evaluate_alert_rule('observations', value_column='target_achievement_pct', rule_alias='active_rules') }}
+    {{ evaluate_alert_rule('observations', value_column='target_achievement_pct') }}
 ),
 
 final as (
