@@ -66,19 +66,23 @@
 
 {#- Every rule model ends with the same alert row (fct_kpi_alerts unions them by these names): all its
     columns but finding_ja, which the rule model writes next. Values are decimal(18, 4) whatever the rule
-    measures; detected_date is the period's end; the rule's columns come from the row being projected. -#}
+    measures; detected_date is the period's end; the rule's columns come from the row being projected.
+    period_grain is `month`, `week` or `day`; the period's start defaults to the `<grain>_start` column and its
+    end to `period_end_date` (a month) or `week_end_date` (a week). -#}
 {% macro alert_row_columns(
     kpi_name,
     period_grain,
-    period_start,
-    period_end_date,
     observed_value,
     measured_value,
     baseline_value,
+    period_start=none,
+    period_end_date=none,
     subject_type='subject_type',
     subject_id='subject_id',
     subject_name='subject_name'
 ) -%}
+    {%- set period_start = period_start or period_grain ~ '_start' -%}
+    {%- set period_end_date = period_end_date or ('week_end_date' if period_grain == 'week' else 'period_end_date') -%}
         rule_id,
         rule_name_ja,
         severity,
@@ -87,7 +91,7 @@
         {{ aliased_column(subject_type, 'subject_type') }},
         {{ aliased_column(subject_id, 'subject_id') }},
         {{ aliased_column(subject_name, 'subject_name') }},
-        {{ aliased_column(period_grain, 'period_grain') }},
+        '{{ period_grain }}' as period_grain,
         {{ aliased_column(period_start, 'period_start') }},
         {{ aliased_column(period_end_date, 'period_end_date') }},
         {{ period_end_date }} as detected_date,
@@ -95,6 +99,12 @@
         threshold as threshold_value,
         cast({{ measured_value }} as decimal(18, 4)) as measured_value,
         cast({{ baseline_value }} as decimal(18, 4)) as baseline_value
+{%- endmacro %}
+
+
+{#- The change from a previous value in %, as the rules compare it (4 decimals); null on a zero base. -#}
+{% macro change_pct(current_value, previous_value) -%}
+    cast({{ pct(current_value ~ ' - ' ~ previous_value, previous_value, decimals=4) }} as decimal(18, 4))
 {%- endmacro %}
 
 

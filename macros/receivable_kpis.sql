@@ -27,6 +27,12 @@
 {%- endmacro %}
 
 
+{#- A count read through a left join: 0 where the joined side has no row, as a bigint. -#}
+{% macro count_or_zero(count_column) -%}
+    cast(coalesce({{ count_column }}, 0) as {{ dbt.type_bigint() }})
+{%- endmacro %}
+
+
 {% macro receivable_kpis_by_month(parts_relation, group_columns=[]) -%}
 {%- set parts = receivable_part_columns() -%}
 {%- set group_select = group_columns | join(', ') ~ (', ' if group_columns else '') -%}

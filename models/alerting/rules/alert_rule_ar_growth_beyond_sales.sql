@@ -48,9 +48,7 @@ final as (
     select
         {{ alert_row_columns(
             kpi_name="'ending_ar_growth_pct'",
-            period_grain="'month'",
-            period_start='month_start',
-            period_end_date='period_end_date',
+            period_grain='month',
             observed_value='growth_gap_points',
             measured_value='ending_ar_growth_pct',
             baseline_value='net_credit_sales_growth_pct',

@@ -17,8 +17,7 @@ week_on_week as (
         current_week.week_end_date,
         current_week.backlog_count,
         previous_week.backlog_count as previous_backlog_count,
-        cast(round(cast({{ ratio('current_week.backlog_count - previous_week.backlog_count',
-            'previous_week.backlog_count', 100) }} as double), 4) as decimal(18, 4)) as backlog_growth_pct
+        {{ change_pct('current_week.backlog_count', 'previous_week.backlog_count') }} as backlog_growth_pct
     from subject_weeks as current_week
     inner join subject_weeks as previous_week
         on {{ follows_previous_period('week', 'current_week', 'previous_week') }}
@@ -37,9 +36,7 @@ final as (
     select
         {{ alert_row_columns(
             kpi_name="'backlog_count'",
-            period_grain="'week'",
-            period_start='week_start',
-            period_end_date='week_end_date',
+            period_grain='week',
             observed_value='backlog_growth_pct',
             measured_value='backlog_count',
             baseline_value='previous_backlog_count',

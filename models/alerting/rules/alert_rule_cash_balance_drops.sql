@@ -29,8 +29,7 @@ week_on_week as (
         current_week.week_end_date,
         current_week.balance_amount,
         previous_week.balance_amount as previous_balance_amount,
-        cast(round(cast({{ ratio('current_week.balance_amount - previous_week.balance_amount',
-            'previous_week.balance_amount', 100) }} as double), 4) as decimal(18, 4)) as balance_change_pct
+        {{ change_pct('current_week.balance_amount', 'previous_week.balance_amount') }} as balance_change_pct
     from week_end_totals as current_week
     inner join week_end_totals as previous_week
         on current_week.week_end_date = {{ add_days('previous_week.week_end_date', 7) }}
@@ -58,9 +57,7 @@ final as (
     select
         {{ alert_row_columns(
             kpi_name="'cash_balance_change_pct'",
-            period_grain="'week'",
-            period_start='week_start',
-            period_end_date='week_end_date',
+            period_grain='week',
             observed_value='balance_change_pct',
             measured_value='balance_amount',
             baseline_value='previous_balance_amount',

@@ -62,7 +62,7 @@ judged_steps as (
         limited_customers.credit_limit,
         open_ar_steps.change_date,
         open_ar_steps.open_ar,
-        cast(round(cast({{ ratio('open_ar_steps.open_ar', 'limited_customers.credit_limit', 100) }} as double), 4)
+        cast({{ pct('open_ar_steps.open_ar', 'limited_customers.credit_limit', decimals=4) }}
             as decimal(18, 4)) as limit_use_pct,
         active_rule.rule_id,
         active_rule.rule_name_ja,
@@ -129,7 +129,7 @@ final as (
             subject_type="'customer'",
             subject_id='customer_key',
             subject_name='customer_name',
-            period_grain="'day'",
+            period_grain='day',
             period_start='exceeded_since_date',
             period_end_date='as_of_date',
             observed_value='limit_use_pct',

@@ -35,9 +35,7 @@ final as (
     select
         {{ alert_row_columns(
             kpi_name="'dso_days'",
-            period_grain="'month'",
-            period_start='month_start',
-            period_end_date='period_end_date',
+            period_grain='month',
             observed_value='dso_change_days',
             measured_value='dso_days',
             baseline_value='previous_dso_days',

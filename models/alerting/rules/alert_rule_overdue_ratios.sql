@@ -18,7 +18,7 @@ customer_ratios as (
         fct_ar_monthly.period_end_date,
         fct_ar_monthly.ending_ar,
         fct_ar_monthly.ending_overdue_ar,
-        round(cast({{ ratio('fct_ar_monthly.ending_overdue_ar', 'fct_ar_monthly.ending_ar', 100) }} as double), 2)
+        {{ pct('fct_ar_monthly.ending_overdue_ar', 'fct_ar_monthly.ending_ar') }}
             as overdue_ratio_pct
     from fct_ar_monthly
     inner join dim_customer
@@ -56,9 +56,7 @@ final as (
     select
         {{ alert_row_columns(
             kpi_name="'overdue_ratio_pct'",
-            period_grain="'month'",
-            period_start='month_start',
-            period_end_date='period_end_date',
+            period_grain='month',
             observed_value='overdue_ratio_pct',
             measured_value='ending_overdue_ar',
             baseline_value='ending_ar',

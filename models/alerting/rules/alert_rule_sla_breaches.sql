@@ -18,7 +18,7 @@ observations as (
         week_end_date,
         tasks_due_count,
         tasks_sla_breached_count,
-        cast(round(cast({{ ratio('tasks_sla_breached_count', 'tasks_due_count', 100) }} as double), 2)
+        cast({{ pct('tasks_sla_breached_count', 'tasks_due_count') }}
             as decimal(18, 4)) as sla_breach_pct
     from subject_weeks
     where tasks_due_count > 0
@@ -32,9 +32,7 @@ final as (
     select
         {{ alert_row_columns(
             kpi_name="'sla_breach_pct'",
-            period_grain="'week'",
-            period_start='week_start',
-            period_end_date='week_end_date',
+            period_grain='week',
             observed_value='sla_breach_pct',
             measured_value='tasks_sla_breached_count',
             baseline_value='tasks_due_count',

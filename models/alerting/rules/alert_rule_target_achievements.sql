@@ -32,9 +32,7 @@ final as (
     select
         {{ alert_row_columns(
             kpi_name='kpi_name',
-            period_grain="'month'",
-            period_start='month_start',
-            period_end_date='period_end_date',
+            period_grain='month',
             observed_value='target_achievement_pct',
             measured_value='kpi_value',
             baseline_value='target_value',

@@ -85,11 +85,13 @@ ratios as (
         round(cast(case when measured.open_ar_amount > 0
             then {{ ratio('measured.overdue_ar_amount', 'measured.open_ar_amount', 100) }}
         end as double), 2) as overdue_share_pct,
-        round(cast({{ ratio('measured.open_ar_amount', 'measured.credit_limit_amount', 100) }} as double), 2)
+        {{ pct('measured.open_ar_amount', 'measured.credit_limit_amount') }}
             as credit_limit_used_pct,
-        round(cast({{ ratio('measured.paid_late_invoices_12m_count', 'measured.paid_invoices_12m_count', 100) }}
-            as double), 2) as paid_late_12m_pct,
-        round(cast({{ ratio('measured.days_to_pay_12m_sum', 'measured.paid_invoices_12m_count') }} as double), 2)
+        {{ pct(
+            'measured.paid_late_invoices_12m_count',
+            'measured.paid_invoices_12m_count'
+        ) }} as paid_late_12m_pct,
+        {{ pct('measured.days_to_pay_12m_sum', 'measured.paid_invoices_12m_count', scale=1) }}
             as average_days_to_pay_12m
     from measured
 ),

@@ -223,15 +223,11 @@ final as (
         cast(check_run_count as bigint) as check_run_count,
         cast(application_count + deposit_count + rows_read_count + task_count + check_run_count as bigint)
             as items_processed_count,
-        round(
-            cast({{ ratio(
-                'reversal_count + unresolved_deposit_count + quarantined_row_count + failed_check_count'
-                ~ ' + correction_task_count',
-                'application_count + deposit_count + rows_read_count + task_count + check_run_count',
-                100
-            ) }} as double),
-            2
-        ) as error_rate_pct
+        {{ pct(
+            'reversal_count + unresolved_deposit_count + quarantined_row_count + failed_check_count'
+            ~ ' + correction_task_count',
+            'application_count + deposit_count + rows_read_count + task_count + check_run_count'
+        ) }} as error_rate_pct
     from measured
 )
 
