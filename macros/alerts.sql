@@ -219,3 +219,37 @@ active_rule as (
     {%- else %} = {{ add_days(previous ~ '.week_start', 7) }}
     {%- endif %}
 {%- endmacro %}
+
+
+{#- The two steps every rule model ends with: `evaluated` (evaluate_alert_rule on the observations) and `final`,
+    the alert row of each fired observation with its finding. The finding is the body of the call block, a SQL
+    expression: {% call fired_alerts(...) %} 'DSOが前月比 ' || ... {% endcall %}. observed_value defaults to the
+    judged value_column; the other arguments are alert_row_columns'. -#}
+{% macro fired_alerts(
+    observations,
+    value_column,
+    kpi_name,
+    period_grain,
+    measured_value,
+    baseline_value,
+    observed_value=none,
+    base_column=none
+) -%}
+evaluated as (
+    {{ evaluate_alert_rule(observations, value_column=value_column, base_column=base_column) }}
+),
+
+final as (
+    select
+        {{ alert_row_columns(
+            kpi_name=kpi_name,
+            period_grain=period_grain,
+            observed_value=observed_value or value_column,
+            measured_value=measured_value,
+            baseline_value=baseline_value,
+        ) }},
+        {{ caller() | trim }} as finding_ja
+    from evaluated
+    where is_fired
+)
+{%- endmacro %}

@@ -126,12 +126,12 @@ final as (
         scoped_months.rollup_level,
         scoped_months.team,
         scoped_months.month_start,
-        {{ count_or_zero('alerts_by_month.alert_count') }} as alert_count,
-        {{ count_or_zero('alerts_by_month.critical_alert_count') }} as critical_alert_count,
-        {{ count_or_zero('alerts_by_month.warning_alert_count') }} as warning_alert_count,
-        {{ count_or_zero('alerts_by_month.info_alert_count') }} as info_alert_count,
-        {{ count_or_zero('exceptions_by_month.exceptions_opened_count') }} as exceptions_opened_count,
-        {{ count_or_zero('exceptions_by_month.exceptions_unresolved_count') }} as exceptions_unresolved_count
+        {%- for count in ['alert_count', 'critical_alert_count', 'warning_alert_count', 'info_alert_count'] %}
+        {{ count_or_zero('alerts_by_month.' ~ count) }} as {{ count }},
+        {%- endfor %}
+        {%- for count in ['exceptions_opened_count', 'exceptions_unresolved_count'] %}
+        {{ count_or_zero('exceptions_by_month.' ~ count) }} as {{ count }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from scoped_months
     left join alerts_by_month
         on scoped_months.rollup_level = alerts_by_month.rollup_level

@@ -3,6 +3,11 @@
 -- collection rate, write-offs and their P&L impact, legal recoveries and costs, month-end cash, and
 -- the alerts and exceptions of the month (fct_alerts_monthly). Read from the marts only, so the executive sees the same
 -- numbers as the team and field views (seed 000: "1つの数字").
+{%- set alert_counts = [
+    'critical_alert_count', 'warning_alert_count', 'info_alert_count', 'exceptions_opened_count',
+    'exceptions_unresolved_count',
+] %}
+
 with fct_kpi_monthly as (
     select * from {{ ref('fct_kpi_monthly') }}
 ),
@@ -88,11 +93,9 @@ final as (
         cast(coalesce(legal_by_month.legal_cost_amount, 0) as decimal(38, 2)) as legal_cost_amount,
         cash_by_month.month_end_balance_amount as month_end_cash_balance_amount,
         cash_by_month.cash_improvement_pct,
-        {{ count_or_zero('company_alerts_by_month.critical_alert_count') }} as critical_alert_count,
-        {{ count_or_zero('company_alerts_by_month.warning_alert_count') }} as warning_alert_count,
-        {{ count_or_zero('company_alerts_by_month.info_alert_count') }} as info_alert_count,
-        {{ count_or_zero('company_alerts_by_month.exceptions_opened_count') }} as exceptions_opened_count,
-        {{ count_or_zero('company_alerts_by_month.exceptions_unresolved_count') }} as exceptions_unresolved_count
+        {%- for count in alert_counts %}
+        {{ count_or_zero('company_alerts_by_month.' ~ count) }} as {{ count }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from trend
     left join legal_by_month
         on trend.month_start = legal_by_month.month_start

@@ -93,10 +93,9 @@ final as (
         ) }}
             as {{ category }}_error_rate_pct,
         {%- endfor %}
-        {{ count_or_zero('team_alerts_by_month.alert_count') }} as alert_count,
-        {{ count_or_zero('team_alerts_by_month.critical_alert_count') }} as critical_alert_count,
-        {{ count_or_zero('team_alerts_by_month.exceptions_opened_count') }} as exceptions_opened_count,
-        {{ count_or_zero('team_alerts_by_month.exceptions_unresolved_count') }} as exceptions_unresolved_count
+        {%- for count in ['alert_count', 'critical_alert_count', 'exceptions_opened_count', 'exceptions_unresolved_count'] %}
+        {{ count_or_zero('team_alerts_by_month.' ~ count) }} as {{ count }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from team_months
     left join fct_kpi_monthly
         on team_months.month_start = fct_kpi_monthly.month_start

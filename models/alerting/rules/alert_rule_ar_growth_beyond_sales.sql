@@ -40,28 +40,21 @@ gaps as (
     where ending_ar_growth_pct is not null and net_credit_sales_growth_pct is not null
 ),
 
-evaluated as (
-    {{ evaluate_alert_rule('gaps', value_column='growth_gap_points') }}
-),
-
-final as (
-    select
-        {{ alert_row_columns(
-            kpi_name="'ending_ar_growth_pct'",
-            period_grain='month',
-            observed_value='growth_gap_points',
-            measured_value='ending_ar_growth_pct',
-            baseline_value='net_credit_sales_growth_pct',
-        ) }},
+{% call fired_alerts(
+    'gaps',
+    value_column='growth_gap_points',
+    kpi_name="'ending_ar_growth_pct'",
+    period_grain='month',
+    measured_value='ending_ar_growth_pct',
+    baseline_value='net_credit_sales_growth_pct',
+) -%}
         '売掛金残高が前月比 '
         || {{ number_text('ending_ar_growth_pct', signed=true) }}
         || '% (売上 '
         || {{ number_text('net_credit_sales_growth_pct', signed=true) }}
         || '%)、売上の伸びを '
         || {{ number_text('growth_gap_points') }}
-        || 'pt 上回る' as finding_ja
-    from evaluated
-    where is_fired
-)
+        || 'pt 上回る'
+{%- endcall %}
 
 select * from final

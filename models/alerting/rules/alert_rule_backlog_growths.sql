@@ -28,28 +28,22 @@ observations as (
     where backlog_growth_pct is not null
 ),
 
-evaluated as (
-    {{ evaluate_alert_rule('observations', value_column='backlog_growth_pct', base_column='previous_backlog_count') }}
-),
-
-final as (
-    select
-        {{ alert_row_columns(
-            kpi_name="'backlog_count'",
-            period_grain='week',
-            observed_value='backlog_growth_pct',
-            measured_value='backlog_count',
-            baseline_value='previous_backlog_count',
-        ) }},
+{% call fired_alerts(
+    'observations',
+    value_column='backlog_growth_pct',
+    base_column='previous_backlog_count',
+    kpi_name="'backlog_count'",
+    period_grain='week',
+    measured_value='backlog_count',
+    baseline_value='previous_backlog_count',
+) -%}
         '滞留タスクが前週比 '
         || {{ number_text('backlog_growth_pct', signed=true) }}
         || '% ('
         || cast(previous_backlog_count as {{ dbt.type_string() }})
         || '件 → '
         || cast(backlog_count as {{ dbt.type_string() }})
-        || '件)' as finding_ja
-    from evaluated
-    where is_fired
-)
+        || '件)'
+{%- endcall %}
 
 select * from final

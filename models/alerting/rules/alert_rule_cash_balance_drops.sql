@@ -49,28 +49,21 @@ observations as (
     where balance_change_pct is not null
 ),
 
-evaluated as (
-    {{ evaluate_alert_rule('observations', value_column='balance_change_pct') }}
-),
-
-final as (
-    select
-        {{ alert_row_columns(
-            kpi_name="'cash_balance_change_pct'",
-            period_grain='week',
-            observed_value='balance_change_pct',
-            measured_value='balance_amount',
-            baseline_value='previous_balance_amount',
-        ) }},
+{% call fired_alerts(
+    'observations',
+    value_column='balance_change_pct',
+    kpi_name="'cash_balance_change_pct'",
+    period_grain='week',
+    measured_value='balance_amount',
+    baseline_value='previous_balance_amount',
+) -%}
         '現金残高(全口座)が前週比 '
         || {{ number_text('balance_change_pct', signed=true) }}
         || '% ('
         || {{ yen_text('previous_balance_amount') }}
         || '円 → '
         || {{ yen_text('balance_amount') }}
-        || '円)' as finding_ja
-    from evaluated
-    where is_fired
-)
+        || '円)'
+{%- endcall %}
 
 select * from final

@@ -27,26 +27,19 @@ month_on_month as (
         and previous_month.dso_days is not null
 ),
 
-evaluated as (
-    {{ evaluate_alert_rule('month_on_month', value_column='dso_change_days') }}
-),
-
-final as (
-    select
-        {{ alert_row_columns(
-            kpi_name="'dso_days'",
-            period_grain='month',
-            observed_value='dso_change_days',
-            measured_value='dso_days',
-            baseline_value='previous_dso_days',
-        ) }},
+{% call fired_alerts(
+    'month_on_month',
+    value_column='dso_change_days',
+    kpi_name="'dso_days'",
+    period_grain='month',
+    measured_value='dso_days',
+    baseline_value='previous_dso_days',
+) -%}
         'DSOが前月比 '
         || {{ number_text('dso_change_days', signed=true) }}
         || '日 悪化 ('
         || {{ number_text('dso_days') }}
-        || '日)' as finding_ja
-    from evaluated
-    where is_fired
-)
+        || '日)'
+{%- endcall %}
 
 select * from final

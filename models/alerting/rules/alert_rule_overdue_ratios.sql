@@ -48,28 +48,22 @@ observations as (
     where overdue_ratio_pct is not null
 ),
 
-evaluated as (
-    {{ evaluate_alert_rule('observations', value_column='overdue_ratio_pct', base_column='ending_ar') }}
-),
-
-final as (
-    select
-        {{ alert_row_columns(
-            kpi_name="'overdue_ratio_pct'",
-            period_grain='month',
-            observed_value='overdue_ratio_pct',
-            measured_value='ending_overdue_ar',
-            baseline_value='ending_ar',
-        ) }},
+{% call fired_alerts(
+    'observations',
+    value_column='overdue_ratio_pct',
+    base_column='ending_ar',
+    kpi_name="'overdue_ratio_pct'",
+    period_grain='month',
+    measured_value='ending_overdue_ar',
+    baseline_value='ending_ar',
+) -%}
         '延滞債権比率 '
         || {{ number_text('overdue_ratio_pct') }}
         || '% (延滞 '
         || {{ yen_text('ending_overdue_ar') }}
         || '円 / 残高 '
         || {{ yen_text('ending_ar') }}
-        || '円)' as finding_ja
-    from evaluated
-    where is_fired
-)
+        || '円)'
+{%- endcall %}
 
 select * from final

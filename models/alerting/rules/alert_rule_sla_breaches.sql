@@ -24,28 +24,22 @@ observations as (
     where tasks_due_count > 0
 ),
 
-evaluated as (
-    {{ evaluate_alert_rule('observations', value_column='sla_breach_pct', base_column='tasks_due_count') }}
-),
-
-final as (
-    select
-        {{ alert_row_columns(
-            kpi_name="'sla_breach_pct'",
-            period_grain='week',
-            observed_value='sla_breach_pct',
-            measured_value='tasks_sla_breached_count',
-            baseline_value='tasks_due_count',
-        ) }},
+{% call fired_alerts(
+    'observations',
+    value_column='sla_breach_pct',
+    base_column='tasks_due_count',
+    kpi_name="'sla_breach_pct'",
+    period_grain='week',
+    measured_value='tasks_sla_breached_count',
+    baseline_value='tasks_due_count',
+) -%}
         'SLA違反率 '
         || {{ number_text('sla_breach_pct') }}
         || '% (期限到来 '
         || cast(tasks_due_count as {{ dbt.type_string() }})
         || '件中 '
         || cast(tasks_sla_breached_count as {{ dbt.type_string() }})
-        || '件が期限超過)' as finding_ja
-    from evaluated
-    where is_fired
-)
+        || '件が期限超過)'
+{%- endcall %}
 
 select * from final

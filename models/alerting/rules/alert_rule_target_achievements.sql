@@ -24,19 +24,14 @@ observations as (
     from alert_observations_kpi_target_achievements
 ),
 
-evaluated as (
-    {{ evaluate_alert_rule('observations', value_column='target_achievement_pct') }}
-),
-
-final as (
-    select
-        {{ alert_row_columns(
-            kpi_name='kpi_name',
-            period_grain='month',
-            observed_value='target_achievement_pct',
-            measured_value='kpi_value',
-            baseline_value='target_value',
-        ) }},
+{% call fired_alerts(
+    'observations',
+    value_column='target_achievement_pct',
+    kpi_name='kpi_name',
+    period_grain='month',
+    measured_value='kpi_value',
+    baseline_value='target_value',
+) -%}
         kpi_name_ja
         || case rule_id
             {%- for rule_id, word in finding_words.items() %}
@@ -48,9 +43,7 @@ final as (
         || {{ number_text('target_value', decimals=2) }}
         || ' (達成率 '
         || {{ number_text('target_achievement_pct') }}
-        || '%)' as finding_ja
-    from evaluated
-    where is_fired
-)
+        || '%)'
+{%- endcall %}
 
 select * from final
