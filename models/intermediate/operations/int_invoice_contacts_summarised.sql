@@ -14,8 +14,8 @@ int_customer_identifiers_resolved as (
     select * from {{ ref('int_customer_identifiers_resolved') }}
 ),
 
-int_invoice_amounts_summed as (
-    select * from {{ ref('int_invoice_amounts_summed') }}
+int_invoices_aged as (
+    select * from {{ ref('int_invoices_aged') }}
 ),
 
 int_reporting_dates as (
@@ -37,17 +37,8 @@ contacts as (
         and cast(stg_crm__activities.activity_at as date) <= int_reporting_dates.as_of_date
 ),
 
--- Open receivables (fct_invoices.is_open): an invoice that is its own receivable, with an open amount.
 open_invoices as (
-    select
-        int_invoices_resolved.invoice_id,
-        int_invoices_resolved.customer_key
-    from int_invoices_resolved
-    inner join int_invoice_amounts_summed
-        on int_invoices_resolved.invoice_id = int_invoice_amounts_summed.invoice_id
-    where
-        int_invoices_resolved.invoice_id = int_invoices_resolved.receivable_invoice_id
-        and int_invoice_amounts_summed.open_amount <> 0
+    select invoice_id, customer_key from int_invoices_aged where is_open
 ),
 
 contacts_on_invoice as (
