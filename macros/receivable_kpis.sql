@@ -19,6 +19,20 @@
 {%- endmacro %}
 
 
+{#- A ratio as the marts publish it: ratio() × scale (100 for a percentage, 1 for a mean or a rate per day),
+    as a double rounded to `decimals` places (2 in the marts; the alert rules compare at 4). Null on a zero
+    or null denominator. -#}
+{% macro pct(numerator, denominator, scale=100, decimals=2) -%}
+    round(cast({{ ratio(numerator, denominator, scale) }} as double), {{ decimals }})
+{%- endmacro %}
+
+
+{#- A count read through a left join: 0 where the joined side has no row, as a bigint. -#}
+{% macro count_or_zero(count_column) -%}
+    cast(coalesce({{ count_column }}, 0) as {{ dbt.type_bigint() }})
+{%- endmacro %}
+
+
 {% macro receivable_kpis_by_month(parts_relation, group_columns=[]) -%}
 {%- set parts = receivable_part_columns() -%}
 {%- set group_select = group_columns | join(', ') ~ (', ' if group_columns else '') -%}

@@ -591,7 +591,7 @@ def test_task_types_and_promises(valid: dict[str, list[dict[str, str]]]) -> None
 
 def cash_drop_exceptions(valid: dict[str, list[dict[str, str]]]) -> list[tuple[date, str]]:
     """(Monday, exception_id) of every week the warehouse's cash_balance_drop fires on, recomputed from
-    bank/balances as int_alerts_cash_balance_drops_detected does: the all-account balance at the
+    bank/balances as alert_rule_cash_balance_drops does: the all-account balance at the
     ISO week's end (Sunday) against the previous Sunday, change % rounded to 4 places, at or below
     −10 (seeds/alert_rules.csv); alert_id = md5(rule|kpi|subject_type|subject_id|period_start)."""
     totals: dict[date, int] = defaultdict(int)

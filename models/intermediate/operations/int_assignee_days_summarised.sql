@@ -43,8 +43,16 @@ int_promises_evaluated as (
     select * from {{ ref('int_promises_evaluated') }}
 ),
 
-fct_receivable_events as (
-    select * from {{ ref('fct_receivable_events') }}
+int_receivable_events_unioned as (
+    select * from {{ ref('int_receivable_events_unioned') }}
+),
+
+int_invoices_resolved as (
+    select * from {{ ref('int_invoices_resolved') }}
+),
+
+int_customers_attributed as (
+    select * from {{ ref('int_customers_attributed') }}
 ),
 
 stg_legal__events as (
@@ -123,12 +131,18 @@ promises as (
 -- Collections (回収) net of reversals, on the accounts the assignee owns (kpis.md collections).
 collections as (
     select
-        owner_assignee_id as assignee_id,
-        event_date as part_date,
-        -1 * sum(open_amount_effect) as collected_amount
-    from fct_receivable_events
-    where event_type in ('cash_applied', 'application_reversed') and owner_assignee_id is not null
-    group by owner_assignee_id, event_date
+        int_customers_attributed.owner_assignee_id as assignee_id,
+        int_receivable_events_unioned.event_date as part_date,
+        -1 * sum(int_receivable_events_unioned.open_amount_effect) as collected_amount
+    from int_receivable_events_unioned
+    inner join int_invoices_resolved
+        on int_receivable_events_unioned.invoice_id = int_invoices_resolved.invoice_id
+    inner join int_customers_attributed
+        on int_invoices_resolved.customer_key = int_customers_attributed.customer_key
+    where
+        int_receivable_events_unioned.event_type in ('cash_applied', 'application_reversed')
+        and int_customers_attributed.owner_assignee_id is not null
+    group by int_customers_attributed.owner_assignee_id, int_receivable_events_unioned.event_date
 ),
 
 legal_events as (

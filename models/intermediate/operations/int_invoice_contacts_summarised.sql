@@ -10,12 +10,12 @@ int_invoices_resolved as (
     select * from {{ ref('int_invoices_resolved') }}
 ),
 
-customer_identity_map as (
-    select * from {{ ref('customer_identity_map') }}
+int_customer_identifiers_resolved as (
+    select * from {{ ref('int_customer_identifiers_resolved') }}
 ),
 
-fct_invoices as (
-    select * from {{ ref('fct_invoices') }}
+int_invoices_aged as (
+    select * from {{ ref('int_invoices_aged') }}
 ),
 
 int_reporting_dates as (
@@ -38,7 +38,7 @@ contacts as (
 ),
 
 open_invoices as (
-    select invoice_id, customer_key from fct_invoices where is_open
+    select invoice_id, customer_key from int_invoices_aged where is_open
 ),
 
 contacts_on_invoice as (
@@ -58,7 +58,7 @@ crm_customers as (
     select
         source_identifier as crm_account_id,
         customer_key
-    from customer_identity_map
+    from int_customer_identifiers_resolved
     where source_system = 'crm' and match_status = 'resolved'
 ),
 

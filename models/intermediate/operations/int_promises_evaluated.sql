@@ -8,12 +8,12 @@ with stg_crm__activities as (
     select * from {{ ref('stg_crm__activities') }}
 ),
 
-customer_identity_map as (
-    select * from {{ ref('customer_identity_map') }}
+int_customer_identifiers_resolved as (
+    select * from {{ ref('int_customer_identifiers_resolved') }}
 ),
 
-fct_cash_applications as (
-    select * from {{ ref('fct_cash_applications') }}
+int_cash_applications_resolved as (
+    select * from {{ ref('int_cash_applications_resolved') }}
 ),
 
 int_reporting_dates as (
@@ -24,7 +24,7 @@ crm_customers as (
     select
         source_identifier as crm_account_id,
         customer_key
-    from customer_identity_map
+    from int_customer_identifiers_resolved
     where source_system = 'crm' and match_status = 'resolved'
 ),
 
@@ -52,26 +52,26 @@ promises as (
 payments_on_invoice as (
     select
         promises.activity_id,
-        fct_cash_applications.applied_date,
-        fct_cash_applications.applied_amount + fct_cash_applications.fee_deducted_amount as paid_amount
+        int_cash_applications_resolved.applied_date,
+        int_cash_applications_resolved.applied_amount + int_cash_applications_resolved.fee_deducted_amount as paid_amount
     from promises
-    inner join fct_cash_applications on promises.invoice_id = fct_cash_applications.invoice_id
-    where fct_cash_applications.applied_date >= promises.promised_on_date
-        and fct_cash_applications.applied_date <= promises.promise_date
-        and fct_cash_applications.applied_date <= promises.as_of_date
+    inner join int_cash_applications_resolved on promises.invoice_id = int_cash_applications_resolved.invoice_id
+    where int_cash_applications_resolved.applied_date >= promises.promised_on_date
+        and int_cash_applications_resolved.applied_date <= promises.promise_date
+        and int_cash_applications_resolved.applied_date <= promises.as_of_date
 ),
 
 payments_on_customer as (
     select
         promises.activity_id,
-        fct_cash_applications.applied_date,
-        fct_cash_applications.applied_amount + fct_cash_applications.fee_deducted_amount as paid_amount
+        int_cash_applications_resolved.applied_date,
+        int_cash_applications_resolved.applied_amount + int_cash_applications_resolved.fee_deducted_amount as paid_amount
     from promises
-    inner join fct_cash_applications on promises.customer_key = fct_cash_applications.customer_key
+    inner join int_cash_applications_resolved on promises.customer_key = int_cash_applications_resolved.customer_key
     where promises.invoice_id is null
-        and fct_cash_applications.applied_date >= promises.promised_on_date
-        and fct_cash_applications.applied_date <= promises.promise_date
-        and fct_cash_applications.applied_date <= promises.as_of_date
+        and int_cash_applications_resolved.applied_date >= promises.promised_on_date
+        and int_cash_applications_resolved.applied_date <= promises.promise_date
+        and int_cash_applications_resolved.applied_date <= promises.as_of_date
 ),
 
 payments as (

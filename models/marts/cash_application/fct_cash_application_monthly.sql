@@ -2,143 +2,16 @@
 -- booked, deposits by the month they arrived, and the auto-match rate (自動消込率) at deposit and at
 -- invoice level, by count and by amount. Every deposit and every application counts on exactly one
 -- row, so the count and amount columns add up over months and methods; the rates are the month's.
-with fct_cash_applications as (
-    select * from {{ ref('fct_cash_applications') }}
-),
+{%- set parts = [
+    'application_count', 'applied_amount', 'fee_deducted_amount', 'reversal_count', 'reversal_amount',
+    'matched_application_count', 'matched_applied_amount', 'auto_matched_application_count',
+    'auto_matched_applied_amount', 'received_deposit_count', 'received_deposit_amount',
+    'fully_applied_deposit_count', 'fully_applied_deposit_amount', 'unapplied_deposit_count',
+    'unapplied_amount', 'auto_matched_deposit_count', 'auto_matched_deposit_amount',
+] %}
 
-int_deposits_resolved as (
-    select * from {{ ref('int_deposits_resolved') }}
-),
-
-int_reporting_dates as (
-    select * from {{ ref('int_reporting_dates') }}
-),
-
-application_methods as (
-    select
-        application_id,
-        application_method
-    from fct_cash_applications
-),
-
--- A reversal counts against the method of the application it reverses (an auto match gone wrong).
-applications as (
-    select
-        {{ month_start('fct_cash_applications.applied_date') }} as month_start,
-        coalesce(reversed.application_method, fct_cash_applications.application_method) as application_method,
-        fct_cash_applications.bank_transaction_id,
-        fct_cash_applications.applied_amount,
-        fct_cash_applications.fee_deducted_amount,
-        fct_cash_applications.is_reversal,
-        not fct_cash_applications.is_reversal and not fct_cash_applications.is_reversed as is_effective_match
-    from fct_cash_applications
-    left join application_methods as reversed
-        on fct_cash_applications.reverses_application_id = reversed.application_id
-),
-
-application_measures as (
-    select
-        month_start,
-        application_method,
-        sum(case when not is_reversal then 1 else 0 end) as application_count,
-        sum(case when not is_reversal then applied_amount else 0 end) as applied_amount,
-        sum(case when not is_reversal then fee_deducted_amount else 0 end) as fee_deducted_amount,
-        sum(case when is_reversal then 1 else 0 end) as reversal_count,
-        sum(case when is_reversal then -applied_amount else 0 end) as reversal_amount,
-        sum(case when is_effective_match then 1 else 0 end) as matched_application_count,
-        sum(case when is_effective_match then applied_amount else 0 end) as matched_applied_amount,
-        sum(case when is_effective_match and application_method = 'auto' then 1 else 0 end)
-            as auto_matched_application_count,
-        sum(case when is_effective_match and application_method = 'auto' then applied_amount else 0 end)
-            as auto_matched_applied_amount
-    from applications
-    group by month_start, application_method
-),
-
-deposit_applications as (
-    select
-        bank_transaction_id,
-        sum(applied_amount) as applied_amount,
-        sum(case when is_effective_match then 1 else 0 end) as matched_count,
-        sum(case when is_effective_match and application_method = 'auto' then 1 else 0 end) as auto_matched_count,
-        sum(case when is_effective_match and application_method = 'manual' then 1 else 0 end) as manual_matched_count
-    from applications
-    group by bank_transaction_id
-),
-
--- How each deposit was matched: only by auto applications, with any manual one, or not at all.
-deposits as (
-    select
-        {{ month_start('int_deposits_resolved.value_date') }} as month_start,
-        case
-            when coalesce(deposit_applications.matched_count, 0) = 0 then 'unmatched'
-            when deposit_applications.auto_matched_count = deposit_applications.matched_count then 'auto'
-            when deposit_applications.manual_matched_count > 0 then 'manual'
-            else 'unknown'
-        end as application_method,
-        int_deposits_resolved.deposit_amount,
-        int_deposits_resolved.deposit_amount - coalesce(deposit_applications.applied_amount, 0) as unapplied_amount
-    from int_deposits_resolved
-    cross join int_reporting_dates
-    left join deposit_applications
-        on int_deposits_resolved.bank_transaction_id = deposit_applications.bank_transaction_id
-    where int_deposits_resolved.value_date <= int_reporting_dates.as_of_date
-),
-
-deposit_measures as (
-    select
-        month_start,
-        application_method,
-        count(*) as received_deposit_count,
-        sum(deposit_amount) as received_deposit_amount,
-        sum(case when unapplied_amount <= 0 then 1 else 0 end) as fully_applied_deposit_count,
-        sum(case when unapplied_amount <= 0 then deposit_amount else 0 end) as fully_applied_deposit_amount,
-        sum(case when unapplied_amount > 0 then 1 else 0 end) as unapplied_deposit_count,
-        sum(case when unapplied_amount > 0 then unapplied_amount else 0 end) as unapplied_amount,
-        sum(case when unapplied_amount <= 0 and application_method = 'auto' then 1 else 0 end)
-            as auto_matched_deposit_count,
-        sum(case when unapplied_amount <= 0 and application_method = 'auto' then deposit_amount else 0 end)
-            as auto_matched_deposit_amount
-    from deposits
-    group by month_start, application_method
-),
-
-month_methods as (
-    select month_start, application_method from application_measures
-    union
-    select month_start, application_method from deposit_measures
-),
-
-combined as (
-    select
-        month_methods.month_start,
-        month_methods.application_method,
-        coalesce(application_measures.application_count, 0) as application_count,
-        coalesce(application_measures.applied_amount, 0) as applied_amount,
-        coalesce(application_measures.fee_deducted_amount, 0) as fee_deducted_amount,
-        coalesce(application_measures.reversal_count, 0) as reversal_count,
-        coalesce(application_measures.reversal_amount, 0) as reversal_amount,
-        coalesce(application_measures.matched_application_count, 0) as matched_application_count,
-        coalesce(application_measures.matched_applied_amount, 0) as matched_applied_amount,
-        coalesce(application_measures.auto_matched_application_count, 0) as auto_matched_application_count,
-        coalesce(application_measures.auto_matched_applied_amount, 0) as auto_matched_applied_amount,
-        coalesce(deposit_measures.received_deposit_count, 0) as received_deposit_count,
-        coalesce(deposit_measures.received_deposit_amount, 0) as received_deposit_amount,
-        coalesce(deposit_measures.fully_applied_deposit_count, 0) as fully_applied_deposit_count,
-        coalesce(deposit_measures.fully_applied_deposit_amount, 0) as fully_applied_deposit_amount,
-        coalesce(deposit_measures.unapplied_deposit_count, 0) as unapplied_deposit_count,
-        coalesce(deposit_measures.unapplied_amount, 0) as unapplied_amount,
-        coalesce(deposit_measures.auto_matched_deposit_count, 0) as auto_matched_deposit_count,
-        coalesce(deposit_measures.auto_matched_deposit_amount, 0) as auto_matched_deposit_amount
-    from month_methods
-    left join application_measures
-        on
-            month_methods.month_start = application_measures.month_start
-            and month_methods.application_method = application_measures.application_method
-    left join deposit_measures
-        on
-            month_methods.month_start = deposit_measures.month_start
-            and month_methods.application_method = deposit_measures.application_method
+with int_cash_application_months_summed as (
+    select * from {{ ref('int_cash_application_months_summed') }}
 ),
 
 -- The rates are over all methods of the month (the ratio of the month's sums), repeated on each row.
@@ -153,7 +26,7 @@ month_totals as (
         sum(matched_application_count) as matched_application_count,
         sum(auto_matched_applied_amount) as auto_matched_applied_amount,
         sum(matched_applied_amount) as matched_applied_amount
-    from combined
+    from int_cash_application_months_summed
     group by month_start
 ),
 
@@ -173,32 +46,19 @@ month_rates as (
 
 final as (
     select
-        combined.month_start,
-        combined.application_method,
-        cast(combined.application_count as {{ dbt.type_bigint() }}) as application_count,
-        cast(combined.applied_amount as decimal(18, 2)) as applied_amount,
-        cast(combined.fee_deducted_amount as decimal(18, 2)) as fee_deducted_amount,
-        cast(combined.reversal_count as {{ dbt.type_bigint() }}) as reversal_count,
-        cast(combined.reversal_amount as decimal(18, 2)) as reversal_amount,
-        cast(combined.matched_application_count as {{ dbt.type_bigint() }}) as matched_application_count,
-        cast(combined.matched_applied_amount as decimal(18, 2)) as matched_applied_amount,
-        cast(combined.auto_matched_application_count as {{ dbt.type_bigint() }}) as auto_matched_application_count,
-        cast(combined.auto_matched_applied_amount as decimal(18, 2)) as auto_matched_applied_amount,
-        cast(combined.received_deposit_count as {{ dbt.type_bigint() }}) as received_deposit_count,
-        cast(combined.received_deposit_amount as decimal(18, 2)) as received_deposit_amount,
-        cast(combined.fully_applied_deposit_count as {{ dbt.type_bigint() }}) as fully_applied_deposit_count,
-        cast(combined.fully_applied_deposit_amount as decimal(18, 2)) as fully_applied_deposit_amount,
-        cast(combined.unapplied_deposit_count as {{ dbt.type_bigint() }}) as unapplied_deposit_count,
-        cast(combined.unapplied_amount as decimal(18, 2)) as unapplied_amount,
-        cast(combined.auto_matched_deposit_count as {{ dbt.type_bigint() }}) as auto_matched_deposit_count,
-        cast(combined.auto_matched_deposit_amount as decimal(18, 2)) as auto_matched_deposit_amount,
+        int_cash_application_months_summed.month_start,
+        int_cash_application_months_summed.application_method,
+        {%- for part in parts %}
+        {%- set part_type = dbt.type_bigint() if part.endswith('_count') else 'decimal(18, 2)' %}
+        cast(int_cash_application_months_summed.{{ part }} as {{ part_type }}) as {{ part }},
+        {%- endfor %}
         cast(month_rates.deposit_auto_match_count_pct as decimal(18, 4)) as deposit_auto_match_count_pct,
         cast(month_rates.deposit_auto_match_amount_pct as decimal(18, 4)) as deposit_auto_match_amount_pct,
         cast(month_rates.invoice_auto_match_count_pct as decimal(18, 4)) as invoice_auto_match_count_pct,
         cast(month_rates.invoice_auto_match_amount_pct as decimal(18, 4)) as invoice_auto_match_amount_pct
-    from combined
+    from int_cash_application_months_summed
     inner join month_rates
-        on combined.month_start = month_rates.month_start
+        on int_cash_application_months_summed.month_start = month_rates.month_start
 )
 
 select * from final

@@ -4,200 +4,39 @@
 -- (seed document 002: 顧客を支払い履歴や信用力に基づいてセグメント化). The segment is the most severe
 -- one of the seed risk_segment_thresholds for which the customer reaches at least one threshold;
 -- `low` when none is reached.
-with dim_customer as (
-    select * from {{ ref('dim_customer') }}
-),
-
-fct_invoices as (
-    select * from {{ ref('fct_invoices') }}
-),
-
-risk_segment_thresholds as (
-    select * from {{ ref('risk_segment_thresholds') }}
-),
-
-int_reporting_dates as (
-    select * from {{ ref('int_reporting_dates') }}
-),
-
-history_windows as (
-    select
-        as_of_date,
-        cast({{ dbt.dateadd('month', -12, 'as_of_date') }} as date) as history_start_date
-    from int_reporting_dates
-),
-
-open_items as (
-    select
-        customer_key,
-        sum(open_amount) as open_ar_amount,
-        sum(case when is_overdue then open_amount else 0 end) as overdue_ar_amount,
-        max(case when is_overdue then days_past_due end) as max_days_past_due
-    from fct_invoices
-    where is_open
-    group by customer_key
-),
-
--- Invoices settled by collection whose last payment fell in the 12 months up to the as-of date.
-payment_history as (
-    select
-        fct_invoices.customer_key,
-        count(*) as paid_invoices_12m_count,
-        sum(case when fct_invoices.last_payment_date > fct_invoices.due_date then 1 else 0 end)
-            as paid_late_invoices_12m_count,
-        sum(fct_invoices.days_to_pay) as days_to_pay_12m_sum
-    from fct_invoices
-    cross join history_windows
-    where fct_invoices.days_to_pay is not null
-        and fct_invoices.last_payment_date > history_windows.history_start_date
-        and fct_invoices.last_payment_date <= history_windows.as_of_date
-    group by fct_invoices.customer_key
-),
-
-measured as (
-    select
-        dim_customer.customer_key,
-        dim_customer.customer_name,
-        dim_customer.billing_customer_id,
-        dim_customer.owner_assignee_id,
-        dim_customer.owner_team,
-        dim_customer.segment,
-        dim_customer.is_unresolved,
-        history_windows.as_of_date,
-        coalesce(open_items.open_ar_amount, 0) as open_ar_amount,
-        coalesce(open_items.overdue_ar_amount, 0) as overdue_ar_amount,
-        open_items.max_days_past_due,
-        dim_customer.credit_limit as credit_limit_amount,
-        coalesce(payment_history.paid_invoices_12m_count, 0) as paid_invoices_12m_count,
-        coalesce(payment_history.paid_late_invoices_12m_count, 0) as paid_late_invoices_12m_count,
-        coalesce(payment_history.days_to_pay_12m_sum, 0) as days_to_pay_12m_sum
-    from dim_customer
-    cross join history_windows
-    left join open_items on dim_customer.customer_key = open_items.customer_key
-    left join payment_history on dim_customer.customer_key = payment_history.customer_key
-),
-
--- Published to two decimals, and the thresholds are compared with the published value, so the
--- segment always agrees with what a report shows.
-ratios as (
-    select
-        measured.*,
-        round(cast(case when measured.open_ar_amount > 0
-            then {{ ratio('measured.overdue_ar_amount', 'measured.open_ar_amount', 100) }}
-        end as double), 2) as overdue_share_pct,
-        round(cast({{ ratio('measured.open_ar_amount', 'measured.credit_limit_amount', 100) }} as double), 2)
-            as credit_limit_used_pct,
-        round(cast({{ ratio('measured.paid_late_invoices_12m_count', 'measured.paid_invoices_12m_count', 100) }}
-            as double), 2) as paid_late_12m_pct,
-        round(cast({{ ratio('measured.days_to_pay_12m_sum', 'measured.paid_invoices_12m_count') }} as double), 2)
-            as average_days_to_pay_12m
-    from measured
-),
-
--- Which thresholds of which segment each customer reaches (an empty threshold is not used).
-thresholds_reached as (
-    select
-        ratios.customer_key,
-        risk_segment_thresholds.risk_segment,
-        risk_segment_thresholds.severity_rank,
-        coalesce(ratios.credit_limit_used_pct >= risk_segment_thresholds.min_credit_limit_used_pct, false)
-            as is_credit_limit_reached,
-        coalesce(ratios.overdue_share_pct >= risk_segment_thresholds.min_overdue_share_pct, false)
-            as is_overdue_share_reached,
-        coalesce(ratios.max_days_past_due >= risk_segment_thresholds.min_max_days_past_due, false)
-            as is_days_past_due_reached,
-        coalesce(
-            ratios.paid_late_12m_pct >= risk_segment_thresholds.min_paid_late_pct
-            and ratios.paid_invoices_12m_count >= coalesce(risk_segment_thresholds.min_paid_invoices_count, 0),
-            false
-        ) as is_paid_late_reached
-    from ratios
-    cross join risk_segment_thresholds
-),
-
-segments_reached as (
-    select
-        customer_key,
-        risk_segment,
-        severity_rank,
-        case
-            when is_credit_limit_reached then 'credit_limit_used'
-            when is_overdue_share_reached then 'overdue_share'
-            when is_days_past_due_reached then 'days_past_due'
-            when is_paid_late_reached then 'paid_late'
-        end as risk_segment_driver,
-        row_number() over (partition by customer_key order by severity_rank desc) as severity_order
-    from thresholds_reached
-    where is_credit_limit_reached or is_overdue_share_reached or is_days_past_due_reached or is_paid_late_reached
-),
-
-default_segment as (
-    select
-        risk_segment,
-        row_number() over (order by severity_rank) as severity_order
-    from risk_segment_thresholds
-),
-
-segmented as (
-    select
-        ratios.customer_key,
-        ratios.customer_name,
-        ratios.billing_customer_id,
-        ratios.owner_assignee_id,
-        ratios.owner_team,
-        ratios.segment,
-        ratios.is_unresolved,
-        ratios.as_of_date,
-        cast(ratios.open_ar_amount as decimal(38, 2)) as open_ar_amount,
-        cast(ratios.overdue_ar_amount as decimal(38, 2)) as overdue_ar_amount,
-        ratios.overdue_share_pct,
-        cast(ratios.max_days_past_due as bigint) as max_days_past_due,
-        cast(ratios.credit_limit_amount as decimal(38, 2)) as credit_limit_amount,
-        ratios.credit_limit_used_pct,
-        coalesce(ratios.open_ar_amount > ratios.credit_limit_amount, false) as is_over_credit_limit,
-        cast(ratios.paid_invoices_12m_count as bigint) as paid_invoices_12m_count,
-        cast(ratios.paid_late_invoices_12m_count as bigint) as paid_late_invoices_12m_count,
-        cast(ratios.days_to_pay_12m_sum as bigint) as days_to_pay_12m_sum,
-        ratios.average_days_to_pay_12m,
-        ratios.paid_late_12m_pct,
-        coalesce(segments_reached.risk_segment, default_segment.risk_segment) as risk_segment,
-        segments_reached.risk_segment_driver
-    from ratios
-    left join segments_reached
-        on ratios.customer_key = segments_reached.customer_key and segments_reached.severity_order = 1
-    cross join default_segment
-    where default_segment.severity_order = 1
+-- Computed in int_customers_risk_segmented.
+with int_customers_risk_segmented as (
+    select * from {{ ref('int_customers_risk_segmented') }}
 ),
 
 final as (
     select
-        segmented.customer_key,
-        segmented.customer_name,
-        segmented.billing_customer_id,
-        segmented.owner_assignee_id,
-        segmented.owner_team,
-        segmented.segment,
-        segmented.is_unresolved,
-        segmented.as_of_date,
-        segmented.open_ar_amount,
-        segmented.overdue_ar_amount,
-        segmented.overdue_share_pct,
-        segmented.max_days_past_due,
-        segmented.credit_limit_amount,
-        segmented.credit_limit_used_pct,
-        segmented.is_over_credit_limit,
-        segmented.paid_invoices_12m_count,
-        segmented.paid_late_invoices_12m_count,
-        segmented.days_to_pay_12m_sum,
-        segmented.average_days_to_pay_12m,
-        segmented.paid_late_12m_pct,
-        segmented.risk_segment,
-        risk_segment_thresholds.segment_label_ja as risk_segment_label_ja,
-        risk_segment_thresholds.severity_rank as risk_severity_rank,
-        segmented.risk_segment_driver,
-        cast(risk_segment_thresholds.risk_weight as decimal(18, 4)) as risk_weight
-    from segmented
-    inner join risk_segment_thresholds on segmented.risk_segment = risk_segment_thresholds.risk_segment
+        customer_key,
+        customer_name,
+        billing_customer_id,
+        owner_assignee_id,
+        owner_team,
+        segment,
+        is_unresolved,
+        as_of_date,
+        open_ar_amount,
+        overdue_ar_amount,
+        overdue_share_pct,
+        max_days_past_due,
+        credit_limit_amount,
+        credit_limit_used_pct,
+        is_over_credit_limit,
+        paid_invoices_12m_count,
+        paid_late_invoices_12m_count,
+        days_to_pay_12m_sum,
+        average_days_to_pay_12m,
+        paid_late_12m_pct,
+        risk_segment,
+        risk_segment_label_ja,
+        risk_severity_rank,
+        risk_segment_driver,
+        risk_weight
+    from int_customers_risk_segmented
 )
 
 select * from final

@@ -109,9 +109,10 @@ final as (
         cast(measured.credit_sales_amount as decimal(38, 2)) as credit_sales_amount,
         cast(measured.ending_ar_amount as decimal(38, 2)) as ending_ar_amount,
         cast(measured.ending_overdue_ar_amount as decimal(38, 2)) as ending_overdue_ar_amount,
-        round(
-            cast({{ ratio('measured.ending_overdue_ar_amount', 'measured.credit_sales_amount', 100) }} as double), 2
-        ) as overdue_to_revenue_pct
+        {{ pct(
+            'measured.ending_overdue_ar_amount',
+            'measured.credit_sales_amount'
+        ) }} as overdue_to_revenue_pct
     from measured
     left join stg_crm__assignees on measured.sales_rep_id = stg_crm__assignees.assignee_id
 )

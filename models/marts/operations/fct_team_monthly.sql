@@ -81,35 +81,33 @@ final as (
         cast(team_parts.promises_due_count as bigint) as promises_due_count,
         cast(team_parts.promises_kept_count as bigint) as promises_kept_count,
         cast(team_parts.lead_time_hours_sum as double) as lead_time_hours_sum,
-        round(cast({{ ratio('team_parts.lead_time_hours_sum', 'team_parts.tasks_completed_count') }} as double), 2)
+        {{ pct('team_parts.lead_time_hours_sum', 'team_parts.tasks_completed_count', scale=1) }}
             as lead_time_hours_mean,
         round(cast(team_lead_time_medians.lead_time_hours_median as double), 2) as lead_time_hours_median,
-        round(cast({{ ratio('team_parts.tasks_sla_breached_count', 'team_parts.tasks_due_count', 100) }} as double), 2)
+        {{ pct('team_parts.tasks_sla_breached_count', 'team_parts.tasks_due_count') }}
             as sla_breach_pct,
-        round(cast({{ ratio('team_parts.reopened_task_count', 'team_parts.tasks_completed_count', 100) }} as double), 2)
+        {{ pct('team_parts.reopened_task_count', 'team_parts.tasks_completed_count') }}
             as recurrence_pct,
-        round(
-            cast({{ ratio('team_parts.first_contact_resolved_count', 'team_parts.tasks_completed_count', 100) }}
-                as double),
-            2
-        ) as first_contact_resolution_pct,
-        round(cast({{ ratio('team_parts.promises_kept_count', 'team_parts.promises_due_count', 100) }} as double), 2)
+        {{ pct(
+            'team_parts.first_contact_resolved_count',
+            'team_parts.tasks_completed_count'
+        ) }} as first_contact_resolution_pct,
+        {{ pct('team_parts.promises_kept_count', 'team_parts.promises_due_count') }}
             as promise_kept_pct,
         cast(team_parts.collected_amount as decimal(38, 2)) as collected_amount,
         cast(team_parts.working_days_count as bigint) as working_days_count,
         cast(team_parts.assignee_working_days_count as bigint) as assignee_working_days_count,
-        round(cast({{ ratio('team_parts.call_count', 'team_parts.assignee_working_days_count') }} as double), 2)
+        {{ pct('team_parts.call_count', 'team_parts.assignee_working_days_count', scale=1) }}
             as calls_per_working_day,
-        round(cast({{ ratio('team_parts.visit_count', 'team_parts.assignee_working_days_count') }} as double), 2)
+        {{ pct('team_parts.visit_count', 'team_parts.assignee_working_days_count', scale=1) }}
             as visits_per_working_day,
         cast(team_parts.legal_filings_count as bigint) as legal_filings_count,
         cast(team_parts.judgments_won_count as bigint) as judgments_won_count,
         cast(team_parts.judgments_lost_count as bigint) as judgments_lost_count,
-        round(
-            cast({{ ratio('team_parts.judgments_won_count',
-                'team_parts.judgments_won_count + team_parts.judgments_lost_count', 100) }} as double),
-            2
-        ) as judgments_won_pct
+        {{ pct(
+            'team_parts.judgments_won_count',
+            'team_parts.judgments_won_count + team_parts.judgments_lost_count'
+        ) }} as judgments_won_pct
     from team_parts
     left join team_lead_time_medians
         on team_parts.team = team_lead_time_medians.team

@@ -1,126 +1,45 @@
 -- 請求書別債権 — one row per receivable invoice as of as_of_date: invoiced, credited, collected,
 -- fees, written off and open amounts; payment dates; days past due, aging bucket and the collection
 -- stage it has reached. (A credit note that names its invoice is folded into that invoice.)
-with invoices as (
-    select * from {{ ref('int_invoices_resolved') }}
-),
-
-events as (
-    select * from {{ ref('int_receivable_events_unioned') }}
-),
-
-stages as (
-    select * from {{ ref('int_invoice_stages_dated') }}
-),
-
-aging_buckets as (
-    select * from {{ ref('aging_buckets') }}
-),
-
-dim_customer as (
-    select * from {{ ref('dim_customer') }}
-),
-
-reporting_dates as (
-    select * from {{ ref('int_reporting_dates') }}
-),
-
-receivables as (
-    select * from invoices where invoice_id = receivable_invoice_id
-),
-
-amounts as (
-    select
-        invoice_id,
-        sum(case when event_type = 'invoice' then open_amount_effect else 0 end) as invoiced_amount,
-        -1 * sum(case when event_type = 'credit_note' then open_amount_effect else 0 end) as credited_amount,
-        -1 * sum(case when event_type in ('cash_applied', 'application_reversed') then open_amount_effect else 0 end)
-            as collected_amount,
-        -1 * sum(case when event_type = 'fee_deducted' then open_amount_effect else 0 end) as fees_deducted_amount,
-        -1 * sum(case when event_type = 'written_off' then open_amount_effect else 0 end) as written_off_amount,
-        sum(open_amount_effect) as open_amount,
-        min(case when event_type = 'cash_applied' then event_date end) as first_payment_date,
-        max(case when event_type = 'cash_applied' then event_date end) as last_payment_date
-    from events
-    group by invoice_id
-),
-
-measured as (
-    select
-        receivables.invoice_id,
-        receivables.document_type,
-        receivables.customer_key,
-        receivables.billing_customer_id,
-        receivables.deal_id,
-        receivables.sales_rep_id,
-        receivables.issue_method,
-        receivables.invoice_date,
-        receivables.receivable_due_date as due_date,
-        receivables.delivered_date,
-        amounts.invoiced_amount,
-        amounts.credited_amount,
-        amounts.collected_amount,
-        amounts.fees_deducted_amount,
-        amounts.written_off_amount,
-        amounts.open_amount,
-        amounts.first_payment_date,
-        amounts.last_payment_date,
-        stages.open_at_due_amount,
-        stages.soft_entered_date,
-        stages.hard_entered_date,
-        stages.legal_entered_date,
-        {{ days_between('receivables.receivable_due_date', 'reporting_dates.as_of_date') }} as days_from_due_date,
-        reporting_dates.as_of_date
-    from receivables
-    cross join reporting_dates
-    inner join amounts on receivables.invoice_id = amounts.invoice_id
-    inner join stages on receivables.invoice_id = stages.invoice_id
+-- Computed in int_invoices_aged.
+with int_invoices_aged as (
+    select * from {{ ref('int_invoices_aged') }}
 ),
 
 final as (
     select
-        measured.invoice_id,
-        measured.document_type,
-        measured.customer_key,
-        measured.billing_customer_id,
-        dim_customer.owner_assignee_id,
-        dim_customer.owner_team,
-        dim_customer.segment,
-        measured.deal_id,
-        measured.sales_rep_id,
-        measured.issue_method,
-        measured.invoice_date,
-        measured.due_date,
-        measured.delivered_date,
-        measured.invoiced_amount,
-        measured.credited_amount,
-        measured.collected_amount,
-        measured.fees_deducted_amount,
-        measured.written_off_amount,
-        measured.open_amount,
-        measured.open_amount <> 0 as is_open,
-        measured.open_amount > 0 and measured.days_from_due_date > 0 as is_overdue,
-        measured.first_payment_date,
-        measured.last_payment_date,
-        case
-            when measured.open_amount <= 0 and measured.written_off_amount = 0 and measured.last_payment_date is not null
-                then {{ days_between('measured.invoice_date', 'measured.last_payment_date') }}
-        end as days_to_pay,
-        case when measured.open_amount > 0 then greatest(measured.days_from_due_date, 0) end as days_past_due,
-        case when measured.open_amount <> 0 then aging_buckets.aging_bucket end as aging_bucket,
-        case
-            when measured.legal_entered_date is not null then 'legal'
-            when measured.hard_entered_date is not null then 'hard'
-            when measured.soft_entered_date is not null then 'soft'
-        end as collection_stage,
-        measured.soft_entered_date,
-        measured.hard_entered_date,
-        measured.legal_entered_date,
-        measured.as_of_date
-    from measured
-    inner join dim_customer on measured.customer_key = dim_customer.customer_key
-    left join aging_buckets
-        on measured.days_from_due_date between aging_buckets.min_days_past_due and aging_buckets.max_days_past_due
+        invoice_id,
+        document_type,
+        customer_key,
+        billing_customer_id,
+        owner_assignee_id,
+        owner_team,
+        segment,
+        deal_id,
+        sales_rep_id,
+        issue_method,
+        invoice_date,
+        due_date,
+        delivered_date,
+        invoiced_amount,
+        credited_amount,
+        collected_amount,
+        fees_deducted_amount,
+        written_off_amount,
+        open_amount,
+        is_open,
+        is_overdue,
+        first_payment_date,
+        last_payment_date,
+        days_to_pay,
+        days_past_due,
+        aging_bucket,
+        collection_stage,
+        soft_entered_date,
+        hard_entered_date,
+        legal_entered_date,
+        as_of_date
+    from int_invoices_aged
 )
 
 select * from final

@@ -61,10 +61,16 @@ working_capital as (
             + gl_month_ends.accounts_receivable_amount as quick_assets_amount,
         gl_month_ends.accounts_payable_amount + gl_month_ends.other_current_liability_amount
             as current_liabilities_amount,
-        round(cast({{ ratio('gl_month_ends.inventory_amount * company_kpis.days_in_period',
-            'gl_month_ends.cost_of_sales_amount') }} as double), 2) as dio_days,
-        round(cast({{ ratio('gl_month_ends.accounts_payable_amount * company_kpis.days_in_period',
-            'gl_month_ends.purchases_amount') }} as double), 2) as dpo_days,
+        {{ pct(
+            'gl_month_ends.inventory_amount * company_kpis.days_in_period',
+            'gl_month_ends.cost_of_sales_amount',
+            scale=1
+        ) }} as dio_days,
+        {{ pct(
+            'gl_month_ends.accounts_payable_amount * company_kpis.days_in_period',
+            'gl_month_ends.purchases_amount',
+            scale=1
+        ) }} as dpo_days,
         cash_balances.month_end_balance_amount as bank_cash_balance_amount,
         cash_balances.base_month_end_balance_amount as bank_cash_base_balance_amount
     from company_kpis
@@ -77,13 +83,15 @@ working_capital_kpis as (
     select
         working_capital.*,
         round(dso_days + working_capital.dio_days - working_capital.dpo_days, 2) as ccc_days,
-        round(cast({{ ratio('bank_cash_balance_amount - bank_cash_base_balance_amount',
-            'bank_cash_base_balance_amount', 100) }} as double), 2) as cash_improvement_pct,
-        round(cast({{ ratio('current_assets_amount', 'current_liabilities_amount', 100) }} as double), 2)
+        {{ pct(
+            'bank_cash_balance_amount - bank_cash_base_balance_amount',
+            'bank_cash_base_balance_amount'
+        ) }} as cash_improvement_pct,
+        {{ pct('current_assets_amount', 'current_liabilities_amount') }}
             as current_ratio_pct,
-        round(cast({{ ratio('quick_assets_amount', 'current_liabilities_amount', 100) }} as double), 2)
+        {{ pct('quick_assets_amount', 'current_liabilities_amount') }}
             as quick_ratio_pct,
-        round(cast({{ ratio('cash_and_securities_amount', 'revenue_amount') }} as double), 2) as cash_liquidity_months
+        {{ pct('cash_and_securities_amount', 'revenue_amount', scale=1) }} as cash_liquidity_months
     from working_capital
     inner join company_kpis on working_capital.working_capital_month_start = company_kpis.month_start
 ),

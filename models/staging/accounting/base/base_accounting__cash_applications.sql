@@ -1,5 +1,4 @@
 -- Every row of accounting/cash_applications as read, typed, with the contract rule it breaks (null = valid).
-{{ config(materialized="table") }}
 {{ stage_landing(
     source('accounting', 'cash_applications'),
     references=[

@@ -1,5 +1,4 @@
 -- Every row of bank/transactions as read, typed, with the contract rule it breaks (null = valid).
-{{ config(materialized="table") }}
 {{ stage_landing(source('bank', 'transactions'), references=[
     {'column': 'reverses_bank_transaction_id', 'to': 'self', 'key': 'bank_transaction_id'},
 ]) }}

@@ -1,5 +1,4 @@
 -- Every row of crm/tasks as read, typed, with the contract rule it breaks (null = valid).
-{{ config(materialized="table") }}
 {{ stage_landing(
     source('crm', 'tasks'),
     references=[

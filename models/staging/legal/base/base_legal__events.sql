@@ -1,5 +1,4 @@
 -- Every row of legal/events as read, typed, with the contract rule it breaks (null = valid).
-{{ config(materialized="table") }}
 {{ stage_landing(
     source('legal', 'events'),
     references=[

@@ -1,5 +1,4 @@
 -- Every row of treasury/cash_forecasts as read, typed, with the contract rule it breaks (null = valid).
-{{ config(materialized="table") }}
 {{ stage_landing(
     source('treasury', 'cash_forecasts'),
     checks=[

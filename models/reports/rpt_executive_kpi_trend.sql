@@ -1,8 +1,13 @@
 -- 経営ビュー (executive view, seed 000: KPI・傾向・回収率・損益影響) — one row per month for the company:
 -- the receivable KPIs against their targets (fct_kpi_monthly), the month-on-month trend, the
 -- collection rate, write-offs and their P&L impact, legal recoveries and costs, month-end cash, and
--- the alerts and exceptions of the month. Read from the marts only, so the executive sees the same
+-- the alerts and exceptions of the month (fct_alerts_monthly). Read from the marts only, so the executive sees the same
 -- numbers as the team and field views (seed 000: "1つの数字").
+{%- set alert_counts = [
+    'critical_alert_count', 'warning_alert_count', 'info_alert_count', 'exceptions_opened_count',
+    'exceptions_unresolved_count',
+] %}
+
 with fct_kpi_monthly as (
     select * from {{ ref('fct_kpi_monthly') }}
 ),
@@ -15,12 +20,8 @@ fct_cash_balances_monthly as (
     select * from {{ ref('fct_cash_balances_monthly') }}
 ),
 
-fct_kpi_alerts as (
-    select * from {{ ref('fct_kpi_alerts') }}
-),
-
-exception_ledger as (
-    select * from {{ ref('exception_ledger') }}
+fct_alerts_monthly as (
+    select * from {{ ref('fct_alerts_monthly') }}
 ),
 
 trend as (
@@ -49,23 +50,9 @@ cash_by_month as (
     where is_all_accounts
 ),
 
-alerts_by_month as (
-    select
-        {{ month_start('detected_date') }} as month_start,
-        sum(case when severity = 'critical' then 1 else 0 end) as critical_alert_count,
-        sum(case when severity = 'warning' then 1 else 0 end) as warning_alert_count,
-        sum(case when severity = 'info' then 1 else 0 end) as info_alert_count
-    from fct_kpi_alerts
-    group by {{ month_start('detected_date') }}
-),
-
-exceptions_by_month as (
-    select
-        {{ month_start('detected_date') }} as month_start,
-        count(*) as exceptions_opened_count,
-        sum(case when status = 'resolved' then 0 else 1 end) as exceptions_unresolved_count
-    from exception_ledger
-    group by {{ month_start('detected_date') }}
+company_alerts_by_month as (
+    select * from fct_alerts_monthly
+    where rollup_level = 'company'
 ),
 
 final as (
@@ -78,8 +65,10 @@ final as (
         trend.write_offs,
         trend.ending_ar,
         trend.ending_overdue_ar,
-        cast(round(cast({{ ratio('trend.ending_ar - trend.previous_ending_ar', 'trend.previous_ending_ar', 100) }}
-            as double), 2) as double) as ending_ar_change_pct,
+        cast({{ pct(
+            'trend.ending_ar - trend.previous_ending_ar',
+            'trend.previous_ending_ar'
+        ) }} as double) as ending_ar_change_pct,
         trend.dso_days,
         trend.dso_days_target,
         trend.dso_days_target_achievement_pct,
@@ -104,22 +93,16 @@ final as (
         cast(coalesce(legal_by_month.legal_cost_amount, 0) as decimal(38, 2)) as legal_cost_amount,
         cash_by_month.month_end_balance_amount as month_end_cash_balance_amount,
         cash_by_month.cash_improvement_pct,
-        cast(coalesce(alerts_by_month.critical_alert_count, 0) as {{ dbt.type_bigint() }}) as critical_alert_count,
-        cast(coalesce(alerts_by_month.warning_alert_count, 0) as {{ dbt.type_bigint() }}) as warning_alert_count,
-        cast(coalesce(alerts_by_month.info_alert_count, 0) as {{ dbt.type_bigint() }}) as info_alert_count,
-        cast(coalesce(exceptions_by_month.exceptions_opened_count, 0) as {{ dbt.type_bigint() }})
-            as exceptions_opened_count,
-        cast(coalesce(exceptions_by_month.exceptions_unresolved_count, 0) as {{ dbt.type_bigint() }})
-            as exceptions_unresolved_count
+        {%- for count in alert_counts %}
+        {{ count_or_zero('company_alerts_by_month.' ~ count) }} as {{ count }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from trend
     left join legal_by_month
         on trend.month_start = legal_by_month.month_start
     left join cash_by_month
         on trend.month_start = cash_by_month.month_start
-    left join alerts_by_month
-        on trend.month_start = alerts_by_month.month_start
-    left join exceptions_by_month
-        on trend.month_start = exceptions_by_month.month_start
+    left join company_alerts_by_month
+        on trend.month_start = company_alerts_by_month.month_start
 )
 
 select * from final

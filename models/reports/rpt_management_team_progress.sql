@@ -16,24 +16,12 @@ fct_error_rates as (
     select * from {{ ref('fct_error_rates') }}
 ),
 
-fct_collector_weekly as (
-    select * from {{ ref('fct_collector_weekly') }}
-),
-
-dim_customer as (
-    select * from {{ ref('dim_customer') }}
-),
-
-fct_kpi_alerts as (
-    select * from {{ ref('fct_kpi_alerts') }}
-),
-
-exception_ledger as (
-    select * from {{ ref('exception_ledger') }}
-),
-
 fct_kpi_monthly as (
     select * from {{ ref('fct_kpi_monthly') }}
+),
+
+fct_alerts_monthly as (
+    select * from {{ ref('fct_alerts_monthly') }}
 ),
 
 team_months as (
@@ -57,53 +45,10 @@ error_rates_pivoted as (
     group by team, month_start
 ),
 
--- Whose alerts a team answers for: its own, its collectors' and its customers'.
-collector_teams as (
-    select distinct
-        assignee_id,
-        team
-    from fct_collector_weekly
-),
-
-alert_teams as (
-    select
-        fct_kpi_alerts.alert_id,
-        fct_kpi_alerts.severity,
-        fct_kpi_alerts.detected_date,
-        case fct_kpi_alerts.subject_type
-            when 'team' then fct_kpi_alerts.subject_id
-            when 'collector' then collector_teams.team
-            when 'customer' then dim_customer.owner_team
-        end as team
-    from fct_kpi_alerts
-    left join collector_teams
-        on fct_kpi_alerts.subject_type = 'collector' and fct_kpi_alerts.subject_id = collector_teams.assignee_id
-    left join dim_customer
-        on fct_kpi_alerts.subject_type = 'customer' and fct_kpi_alerts.subject_id = dim_customer.customer_key
-),
-
-alerts_by_team as (
-    select
-        team,
-        {{ month_start('detected_date') }} as month_start,
-        count(*) as alert_count,
-        sum(case when severity = 'critical' then 1 else 0 end) as critical_alert_count
-    from alert_teams
-    where team is not null
-    group by team, {{ month_start('detected_date') }}
-),
-
-exceptions_by_team as (
-    select
-        alert_teams.team,
-        {{ month_start('exception_ledger.detected_date') }} as month_start,
-        count(*) as exceptions_opened_count,
-        sum(case when exception_ledger.status = 'resolved' then 0 else 1 end) as exceptions_unresolved_count
-    from exception_ledger
-    inner join alert_teams
-        on exception_ledger.alert_id = alert_teams.alert_id
-    where alert_teams.team is not null
-    group by alert_teams.team, {{ month_start('exception_ledger.detected_date') }}
+-- The alerts a team answers for (its own, its collectors' and its customers') and their exceptions.
+team_alerts_by_month as (
+    select * from fct_alerts_monthly
+    where rollup_level = 'team'
 ),
 
 final as (
@@ -142,16 +87,15 @@ final as (
             as {{ category }}_error_count,
         cast(coalesce(error_rates_pivoted.{{ category }}_items_processed_count, 0) as {{ dbt.type_bigint() }})
             as {{ category }}_items_processed_count,
-        round(cast({{ ratio('error_rates_pivoted.' ~ category ~ '_error_count',
-            'error_rates_pivoted.' ~ category ~ '_items_processed_count', 100) }} as double), 2)
+        {{ pct(
+            'error_rates_pivoted.' ~ category ~ '_error_count',
+            'error_rates_pivoted.' ~ category ~ '_items_processed_count'
+        ) }}
             as {{ category }}_error_rate_pct,
         {%- endfor %}
-        cast(coalesce(alerts_by_team.alert_count, 0) as {{ dbt.type_bigint() }}) as alert_count,
-        cast(coalesce(alerts_by_team.critical_alert_count, 0) as {{ dbt.type_bigint() }}) as critical_alert_count,
-        cast(coalesce(exceptions_by_team.exceptions_opened_count, 0) as {{ dbt.type_bigint() }})
-            as exceptions_opened_count,
-        cast(coalesce(exceptions_by_team.exceptions_unresolved_count, 0) as {{ dbt.type_bigint() }})
-            as exceptions_unresolved_count
+        {%- for count in ['alert_count', 'critical_alert_count', 'exceptions_opened_count', 'exceptions_unresolved_count'] %}
+        {{ count_or_zero('team_alerts_by_month.' ~ count) }} as {{ count }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from team_months
     left join fct_kpi_monthly
         on team_months.month_start = fct_kpi_monthly.month_start
@@ -162,10 +106,9 @@ final as (
         on team_months.team = fct_team_monthly.team and team_months.month_start = fct_team_monthly.month_start
     left join error_rates_pivoted
         on team_months.team = error_rates_pivoted.team and team_months.month_start = error_rates_pivoted.month_start
-    left join alerts_by_team
-        on team_months.team = alerts_by_team.team and team_months.month_start = alerts_by_team.month_start
-    left join exceptions_by_team
-        on team_months.team = exceptions_by_team.team and team_months.month_start = exceptions_by_team.month_start
+    left join team_alerts_by_month
+        on team_months.team = team_alerts_by_month.team
+        and team_months.month_start = team_alerts_by_month.month_start
 )
 
 select * from final

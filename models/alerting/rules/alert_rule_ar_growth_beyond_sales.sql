@@ -2,52 +2,10 @@
 -- sales, month on month, by at least the threshold in percentage points, for the company and each
 -- owner team. Growth % = (this month − last month) / last month × 100, null on a zero base (kpis.md:
 -- zero denominators give null), and a null growth does not compare. Closed months only.
-with alert_rules as (
-    select * from {{ ref('alert_rules') }}
-),
-
-fct_kpi_monthly as (
-    select * from {{ ref('fct_kpi_monthly') }}
-),
-
-fct_kpi_team_monthly as (
-    select * from {{ ref('fct_kpi_team_monthly') }}
-),
-
-active_rule as (
-    {{ alert_rule('ar_growth_beyond_sales_growth') }}
-),
-
-company_parts as (
-    select
-        'company' as subject_type,
-        'company' as subject_id,
-        '全社' as subject_name,
-        month_start,
-        period_end_date,
-        is_month_in_progress,
-        ending_ar,
-        net_credit_sales
-    from fct_kpi_monthly
-),
-
-team_parts as (
-    select
-        'team' as subject_type,
-        owner_team as subject_id,
-        owner_team as subject_name,
-        month_start,
-        period_end_date,
-        is_month_in_progress,
-        ending_ar,
-        net_credit_sales
-    from fct_kpi_team_monthly
-),
+with {{ alert_rule_inputs('ar_growth_beyond_sales_growth', ['fct_kpi_monthly', 'fct_kpi_team_monthly']) }},
 
 subject_parts as (
-    select * from company_parts
-    union all
-    select * from team_parts
+    {{ company_and_team_months(['is_month_in_progress', 'ending_ar', 'net_credit_sales']) }}
 ),
 
 growth as (
@@ -63,11 +21,7 @@ growth as (
             'previous_month.net_credit_sales', 100) }} as net_credit_sales_growth_pct
     from subject_parts as current_month
     inner join subject_parts as previous_month
-        on
-            current_month.subject_type = previous_month.subject_type
-            and current_month.subject_id = previous_month.subject_id
-            and current_month.month_start
-            = cast({{ dbt.dateadd('month', 1, 'previous_month.month_start') }} as date)
+        on {{ follows_previous_period('month', 'current_month', 'previous_month') }}
     where not current_month.is_month_in_progress
 ),
 
@@ -86,30 +40,21 @@ gaps as (
     where ending_ar_growth_pct is not null and net_credit_sales_growth_pct is not null
 ),
 
-evaluated as (
-    {{ evaluate_alert_rule('gaps', value_column='growth_gap_points') }}
-),
-
-final as (
-    select
-        {{ alert_row_columns(
-            kpi_name="'ending_ar_growth_pct'",
-            period_grain="'month'",
-            period_start='month_start',
-            period_end_date='period_end_date',
-            observed_value='growth_gap_points',
-            measured_value='ending_ar_growth_pct',
-            baseline_value='net_credit_sales_growth_pct',
-        ) }},
+{% call fired_alerts(
+    'gaps',
+    value_column='growth_gap_points',
+    kpi_name="'ending_ar_growth_pct'",
+    period_grain='month',
+    measured_value='ending_ar_growth_pct',
+    baseline_value='net_credit_sales_growth_pct',
+) -%}
         '売掛金残高が前月比 '
         || {{ number_text('ending_ar_growth_pct', signed=true) }}
         || '% (売上 '
         || {{ number_text('net_credit_sales_growth_pct', signed=true) }}
         || '%)、売上の伸びを '
         || {{ number_text('growth_gap_points') }}
-        || 'pt 上回る' as finding_ja
-    from evaluated
-    where is_fired
-)
+        || 'pt 上回る'
+{%- endcall %}
 
 select * from final

@@ -1,18 +1,17 @@
 -- アラート — every alert that fired: one row per rule, KPI, subject and detection period, from the
--- rule models in models/intermediate/alerts (thresholds and severities from the seed alert_rules,
+-- rule models in models/alerting/rules (thresholds and severities from the seed alert_rules,
 -- kpis.md "Targets and alerts"; seed documents 000, 001, 004). alert_id is a hash of what the alert
 -- is about, never of when it was computed, so the same finding keeps its id across runs and the
 -- delivery sends it once; exception_id is derived from it for the rules that open an exception.
 {%- set rule_models = [
-    'int_alerts_dso_deteriorations_detected',
-    'int_alerts_ar_growth_beyond_sales_detected',
-    'int_alerts_sla_breaches_detected',
-    'int_alerts_backlog_growths_detected',
-    'int_alerts_overdue_ratios_detected',
-    'int_alerts_credit_limit_exceedances_detected',
-    'int_alerts_cash_balance_drops_detected',
-    'int_alerts_target_shortfalls_detected',
-    'int_alerts_targets_met_detected',
+    'alert_rule_dso_deteriorations',
+    'alert_rule_ar_growth_beyond_sales',
+    'alert_rule_sla_breaches',
+    'alert_rule_backlog_growths',
+    'alert_rule_overdue_ratios',
+    'alert_rule_credit_limit_exceedances',
+    'alert_rule_cash_balance_drops',
+    'alert_rule_target_achievements',
 ] %}
 {%- set alert_columns = [
     'rule_id', 'rule_name_ja', 'severity', 'opens_exception', 'kpi_name', 'subject_type', 'subject_id',

@@ -96,11 +96,11 @@ final as (
         coalesce(rpt_field_worklist.has_open_dispute, false) as has_open_dispute,
         rpt_field_worklist.last_promise_date,
         rpt_field_worklist.last_promise_amount,
-        cast(coalesce(rpt_field_worklist.contact_count, 0) as {{ dbt.type_bigint() }}) as contact_count,
+        {{ count_or_zero('rpt_field_worklist.contact_count') }} as contact_count,
         rpt_field_worklist.last_contact_at,
         rpt_field_worklist.last_contact_channel,
         rpt_field_worklist.last_contact_outcome,
-        cast(coalesce(customer_exceptions.open_exception_count, 0) as {{ dbt.type_bigint() }})
+        {{ count_or_zero('customer_exceptions.open_exception_count') }}
             as customer_open_exception_count,
         customer_exceptions.latest_open_exception_id,
         customer_exceptions.latest_open_exception_message_ja,

@@ -5,25 +5,7 @@
 -- so the alert keeps its id from one daily run to the next while the exceedance lasts, and a new
 -- exceedance after the customer came back under the limit is a new alert. A customer without a
 -- credit limit (null or 0) is not judged.
-with alert_rules as (
-    select * from {{ ref('alert_rules') }}
-),
-
-fct_invoice_balance_history as (
-    select * from {{ ref('fct_invoice_balance_history') }}
-),
-
-dim_customer as (
-    select * from {{ ref('dim_customer') }}
-),
-
-int_reporting_dates as (
-    select * from {{ ref('int_reporting_dates') }}
-),
-
-active_rule as (
-    {{ alert_rule('credit_limit_exceeded') }}
-),
+with {{ alert_rule_inputs('credit_limit_exceeded', ['fct_invoice_balance_history', 'dim_customer', 'int_reporting_dates']) }},
 
 limited_customers as (
     select
@@ -80,7 +62,7 @@ judged_steps as (
         limited_customers.credit_limit,
         open_ar_steps.change_date,
         open_ar_steps.open_ar,
-        cast(round(cast({{ ratio('open_ar_steps.open_ar', 'limited_customers.credit_limit', 100) }} as double), 4)
+        cast({{ pct('open_ar_steps.open_ar', 'limited_customers.credit_limit', decimals=4) }}
             as decimal(18, 4)) as limit_use_pct,
         active_rule.rule_id,
         active_rule.rule_name_ja,
@@ -147,7 +129,7 @@ final as (
             subject_type="'customer'",
             subject_id='customer_key',
             subject_name='customer_name',
-            period_grain="'day'",
+            period_grain='day',
             period_start='exceeded_since_date',
             period_end_date='as_of_date',
             observed_value='limit_use_pct',

@@ -3,17 +3,7 @@
 -- report forward) compared with the previous week's end; fires when the change % is at or below
 -- the threshold (−10). Only closed weeks: the daily balances stop at as_of_date, so a week whose
 -- Sunday is later has no week-end balance yet.
-with alert_rules as (
-    select * from {{ ref('alert_rules') }}
-),
-
-fct_cash_balances_daily as (
-    select * from {{ ref('fct_cash_balances_daily') }}
-),
-
-active_rule as (
-    {{ alert_rule('cash_balance_drop') }}
-),
+with {{ alert_rule_inputs('cash_balance_drop', ['fct_cash_balances_daily']) }},
 
 daily_totals as (
     select
@@ -39,8 +29,7 @@ week_on_week as (
         current_week.week_end_date,
         current_week.balance_amount,
         previous_week.balance_amount as previous_balance_amount,
-        cast(round(cast({{ ratio('current_week.balance_amount - previous_week.balance_amount',
-            'previous_week.balance_amount', 100) }} as double), 4) as decimal(18, 4)) as balance_change_pct
+        {{ change_pct('current_week.balance_amount', 'previous_week.balance_amount') }} as balance_change_pct
     from week_end_totals as current_week
     inner join week_end_totals as previous_week
         on current_week.week_end_date = {{ add_days('previous_week.week_end_date', 7) }}
@@ -60,30 +49,21 @@ observations as (
     where balance_change_pct is not null
 ),
 
-evaluated as (
-    {{ evaluate_alert_rule('observations', value_column='balance_change_pct') }}
-),
-
-final as (
-    select
-        {{ alert_row_columns(
-            kpi_name="'cash_balance_change_pct'",
-            period_grain="'week'",
-            period_start='week_start',
-            period_end_date='week_end_date',
-            observed_value='balance_change_pct',
-            measured_value='balance_amount',
-            baseline_value='previous_balance_amount',
-        ) }},
+{% call fired_alerts(
+    'observations',
+    value_column='balance_change_pct',
+    kpi_name="'cash_balance_change_pct'",
+    period_grain='week',
+    measured_value='balance_amount',
+    baseline_value='previous_balance_amount',
+) -%}
         '現金残高(全口座)が前週比 '
         || {{ number_text('balance_change_pct', signed=true) }}
         || '% ('
         || {{ yen_text('previous_balance_amount') }}
         || '円 → '
         || {{ yen_text('balance_amount') }}
-        || '円)' as finding_ja
-    from evaluated
-    where is_fired
-)
+        || '円)'
+{%- endcall %}
 
 select * from final
