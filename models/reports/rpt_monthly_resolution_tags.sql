@@ -1,6 +1,7 @@
 -- 月次部門別レポート 再発防止策: the recurrence-prevention tags of the exceptions resolved in the report
 -- month, one row per tag with the number of exceptions carrying it. resolution_tags is a
--- `;`-separated list; up to {{ 20 }} tags per exception are read.
+-- `;`-separated list; up to 20 tags per exception are read. A part is only taken where the list has
+-- that many parts (Spark in ANSI mode fails on an array index beyond the end).
 {%- set max_tags = 20 %}
 with rpt_report_periods as (
     select * from {{ ref('rpt_report_periods') }}
@@ -25,7 +26,11 @@ tags as (
     {%- for position in range(1, max_tags + 1) %}
     select
         exception_id,
-        trim({{ dbt.split_part('resolution_tags', "';'", position) }}) as tag
+        case
+            when {{ dbt.length('resolution_tags') }} - {{ dbt.length(dbt.replace('resolution_tags', "';'", "''")) }}
+                >= {{ position - 1 }}
+                then trim({{ dbt.split_part('resolution_tags', "';'", position) }})
+        end as tag
     from resolved_this_month{{ ' union all' if not loop.last }}
     {%- endfor %}
 ),
