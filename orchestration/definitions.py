@@ -10,7 +10,8 @@ from types import ModuleType
 
 import dagster as dg
 
-from orchestration import alerting, assets, checks, publication, reports, schedules, sensors
+from orchestration import alerting, assets, checks, publication, schedules, sensors
+from orchestration.defs import reports
 from orchestration.resources import Settings, dbt_resource, load_code_location
 
 MODULES: tuple[ModuleType, ...] = (assets, checks, publication, schedules, sensors, alerting, reports)
