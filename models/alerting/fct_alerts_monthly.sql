@@ -127,20 +127,23 @@ final as (
         scoped_months.team,
         scoped_months.month_start,
         {%- for count in ['alert_count', 'critical_alert_count', 'warning_alert_count', 'info_alert_count'] %}
-        {{ count_or_zero('alerts_by_month.' ~ count) }} as {{ count }},
+            {{ count_or_zero('alerts_by_month.' ~ count) }} as {{ count }},
         {%- endfor %}
-        {%- for count in ['exceptions_opened_count', 'exceptions_unresolved_count'] %}
+    {%- for count in ['exceptions_opened_count', 'exceptions_unresolved_count'] %}
         {{ count_or_zero('exceptions_by_month.' ~ count) }} as {{ count }}{{ ',' if not loop.last }}
-        {%- endfor %}
+    
+    {%- endfor %}
     from scoped_months
     left join alerts_by_month
-        on scoped_months.rollup_level = alerts_by_month.rollup_level
-        and scoped_months.team is not distinct from alerts_by_month.team
-        and scoped_months.month_start = alerts_by_month.month_start
+        on
+            scoped_months.rollup_level = alerts_by_month.rollup_level
+            and scoped_months.team is not distinct from alerts_by_month.team
+            and scoped_months.month_start = alerts_by_month.month_start
     left join exceptions_by_month
-        on scoped_months.rollup_level = exceptions_by_month.rollup_level
-        and scoped_months.team is not distinct from exceptions_by_month.team
-        and scoped_months.month_start = exceptions_by_month.month_start
+        on
+            scoped_months.rollup_level = exceptions_by_month.rollup_level
+            and scoped_months.team is not distinct from exceptions_by_month.team
+            and scoped_months.month_start = exceptions_by_month.month_start
 )
 
 select * from final

@@ -19,16 +19,18 @@
     'threshold_value', 'measured_value', 'baseline_value', 'finding_ja',
 ] %}
 
-with {% for rule_model in rule_models %}{{ rule_model }} as (
-    select * from {{ ref(rule_model) }}
-),
+with {% for rule_model in rule_models %}
+    {{ rule_model }} as (
+        select * from {{ ref(rule_model) }}
+    ),
 
-{% endfor -%}
+
+    {% endfor -%}
 
 fired_alerts as (
     {%- for rule_model in rule_models %}
-    select {{ alert_columns | join(', ') }} from {{ rule_model }}
-    {{- '\n    union all' if not loop.last }}
+        select {{ alert_columns | join(', ') }} from {{ rule_model }}
+        {{- '\n    union all' if not loop.last }}
     {%- endfor %}
 ),
 

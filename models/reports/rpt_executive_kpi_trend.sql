@@ -93,9 +93,10 @@ final as (
         cast(coalesce(legal_by_month.legal_cost_amount, 0) as decimal(38, 2)) as legal_cost_amount,
         cash_by_month.month_end_balance_amount as month_end_cash_balance_amount,
         cash_by_month.cash_improvement_pct,
-        {%- for count in alert_counts %}
+    {%- for count in alert_counts %}
         {{ count_or_zero('company_alerts_by_month.' ~ count) }} as {{ count }}{{ ',' if not loop.last }}
-        {%- endfor %}
+    
+    {%- endfor %}
     from trend
     left join legal_by_month
         on trend.month_start = legal_by_month.month_start

@@ -26,19 +26,21 @@ opened as (
         sum(case when exception_ledger.is_recurrence then 1 else 0 end) as recurrence_count
     from exception_ledger
     inner join rpt_report_periods
-        on exception_ledger.detected_date >= rpt_report_periods.report_month_start
-        and exception_ledger.detected_date < rpt_report_periods.next_month_start
+        on
+            exception_ledger.detected_date >= rpt_report_periods.report_month_start
+            and exception_ledger.detected_date < rpt_report_periods.next_month_start
 ),
 
 backlog as (
     select count(*) as open_exception_count
     from exception_ledger
     inner join rpt_report_periods
-        on exception_ledger.opened_at < rpt_report_periods.next_month_start
-        and (
-            exception_ledger.resolved_at is null
-            or exception_ledger.resolved_at >= rpt_report_periods.next_month_start
-        )
+        on
+            exception_ledger.opened_at < rpt_report_periods.next_month_start
+            and (
+                exception_ledger.resolved_at is null
+                or exception_ledger.resolved_at >= rpt_report_periods.next_month_start
+            )
 ),
 
 status_changes as (
@@ -49,8 +51,9 @@ status_changes as (
         sum(case when exception_status_history.status = 'resolved' then 1 else 0 end) as resolved_change_count
     from exception_status_history
     inner join rpt_report_periods
-        on exception_status_history.changed_at >= rpt_report_periods.report_month_start
-        and exception_status_history.changed_at < rpt_report_periods.next_month_start
+        on
+            exception_status_history.changed_at >= rpt_report_periods.report_month_start
+            and exception_status_history.changed_at < rpt_report_periods.next_month_start
 ),
 
 final as (

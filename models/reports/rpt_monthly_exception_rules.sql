@@ -13,8 +13,9 @@ this_month as (
     select exception_ledger.*
     from exception_ledger
     inner join rpt_report_periods
-        on exception_ledger.detected_date >= rpt_report_periods.report_month_start
-        and exception_ledger.detected_date < rpt_report_periods.next_month_start
+        on
+            exception_ledger.detected_date >= rpt_report_periods.report_month_start
+            and exception_ledger.detected_date < rpt_report_periods.next_month_start
 ),
 
 by_rule as (

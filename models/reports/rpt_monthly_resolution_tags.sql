@@ -17,21 +17,22 @@ resolved_this_month as (
         exception_ledger.resolution_tags
     from exception_ledger
     inner join rpt_report_periods
-        on exception_ledger.resolved_at >= rpt_report_periods.report_month_start
-        and exception_ledger.resolved_at < rpt_report_periods.next_month_start
+        on
+            exception_ledger.resolved_at >= rpt_report_periods.report_month_start
+            and exception_ledger.resolved_at < rpt_report_periods.next_month_start
     where exception_ledger.resolution_tags is not null
 ),
 
 tags as (
     {%- for position in range(1, max_tags + 1) %}
-    select
-        exception_id,
-        case
-            when {{ dbt.length('resolution_tags') }} - {{ dbt.length(dbt.replace('resolution_tags', "';'", "''")) }}
-                >= {{ position - 1 }}
-                then trim({{ dbt.split_part('resolution_tags', "';'", position) }})
-        end as tag
-    from resolved_this_month{{ ' union all' if not loop.last }}
+        select
+            exception_id,
+            case
+                when                                         {{ dbt.length('resolution_tags') }} - {{ dbt.length(dbt.replace('resolution_tags', "';'", "''")) }}
+                    >= {{ position - 1 }}
+                        then trim({{ dbt.split_part('resolution_tags', "';'", position) }})
+            end as tag
+        from resolved_this_month{{ ' union all' if not loop.last }}
     {%- endfor %}
 ),
 

@@ -61,8 +61,10 @@ final as (
         this_month.processing_items_processed_count,
         this_month.processing_error_rate_pct,
         this_month.exceptions_opened_count,
-        cast(this_month.exceptions_opened_count - this_month.exceptions_unresolved_count
-            as {{ dbt.type_bigint() }}) as exceptions_resolved_count
+        cast(
+            this_month.exceptions_opened_count - this_month.exceptions_unresolved_count
+            as {{ dbt.type_bigint() }}
+        ) as exceptions_resolved_count
     from this_month
     left join previous_month
         on this_month.team = previous_month.team

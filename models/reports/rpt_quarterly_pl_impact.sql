@@ -24,7 +24,9 @@ months as (
         rpt_report_periods.report_quarter_start
     from rpt_executive_kpi_trend
     cross join rpt_report_periods
-    where rpt_executive_kpi_trend.month_start >= {{ dbt.dateadd('month', -15, 'rpt_report_periods.report_quarter_start') }}
+    where
+        rpt_executive_kpi_trend.month_start
+        >= {{ dbt.dateadd('month', -15, 'rpt_report_periods.report_quarter_start') }}
         and rpt_executive_kpi_trend.month_start < rpt_report_periods.next_quarter_start
 ),
 
@@ -67,8 +69,9 @@ final as (
         last_months.ending_ar
     from quarters
     inner join last_months
-        on quarters.quarter_start = last_months.quarter_start
-        and last_months.recency = 1
+        on
+            quarters.quarter_start = last_months.quarter_start
+            and last_months.recency = 1
 )
 
 select * from final

@@ -18,8 +18,9 @@ buckets as (
         sum(fct_roll_rates.cured_amount) as cured_amount
     from fct_roll_rates
     inner join rpt_report_periods
-        on fct_roll_rates.from_month_start >= rpt_report_periods.report_quarter_start
-        and fct_roll_rates.from_month_start < rpt_report_periods.next_quarter_start
+        on
+            fct_roll_rates.from_month_start >= rpt_report_periods.report_quarter_start
+            and fct_roll_rates.from_month_start < rpt_report_periods.next_quarter_start
     group by fct_roll_rates.from_aging_bucket
 ),
 

@@ -20,8 +20,9 @@ written_off as (
         count(distinct fct_receivable_events.invoice_id) as invoice_count
     from fct_receivable_events
     inner join rpt_report_periods
-        on fct_receivable_events.event_date >= rpt_report_periods.report_quarter_start
-        and fct_receivable_events.event_date < rpt_report_periods.next_quarter_start
+        on
+            fct_receivable_events.event_date >= rpt_report_periods.report_quarter_start
+            and fct_receivable_events.event_date < rpt_report_periods.next_quarter_start
     where fct_receivable_events.ledger_axis = 'write_off'
     group by fct_receivable_events.customer_key
 ),
@@ -29,8 +30,10 @@ written_off as (
 final as (
     select
         written_off.customer_key,
-        cast(row_number() over (order by written_off.written_off_amount desc, written_off.customer_key)
-            as {{ dbt.type_int() }}) as write_off_rank,
+        cast(
+            row_number() over (order by written_off.written_off_amount desc, written_off.customer_key)
+            as {{ dbt.type_int() }}
+        ) as write_off_rank,
         dim_customer_risk.customer_name,
         dim_customer_risk.owner_team,
         dim_customer_risk.segment,

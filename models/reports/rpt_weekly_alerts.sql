@@ -30,8 +30,9 @@ final as (
         fct_kpi_alerts.exception_id
     from fct_kpi_alerts
     inner join rpt_report_periods
-        on fct_kpi_alerts.detected_date >= rpt_report_periods.week_start_date
-        and fct_kpi_alerts.detected_date <= rpt_report_periods.as_of_date
+        on
+            fct_kpi_alerts.detected_date >= rpt_report_periods.week_start_date
+            and fct_kpi_alerts.detected_date <= rpt_report_periods.as_of_date
 )
 
 select * from final

@@ -11,7 +11,7 @@ fct_invoice_balance_history as (
 
 weeks_back as (
     {%- for week in range(13) %}
-    select {{ week }} as weeks_before_as_of{{ ' union all' if not loop.last }}
+        select {{ week }} as weeks_before_as_of{{ ' union all' if not loop.last }}
     {%- endfor %}
 ),
 
@@ -37,11 +37,12 @@ final as (
         end), 0) as decimal(38, 2)) as overdue_ar_amount
     from week_ends
     left join fct_invoice_balance_history
-        on fct_invoice_balance_history.valid_from <= week_ends.balance_date
-        and (
-            fct_invoice_balance_history.valid_to > week_ends.balance_date
-            or fct_invoice_balance_history.valid_to is null
-        )
+        on
+            fct_invoice_balance_history.valid_from <= week_ends.balance_date
+            and (
+                fct_invoice_balance_history.valid_to > week_ends.balance_date
+                or fct_invoice_balance_history.valid_to is null
+            )
     group by week_ends.balance_date, week_ends.weeks_before_as_of, week_ends.as_of_date
 )
 

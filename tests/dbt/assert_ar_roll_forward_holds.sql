@@ -15,8 +15,9 @@ event_balances as (
         sum(events.open_amount_effect) as events_ending_ar
     from monthly
     inner join {{ ref('fct_receivable_events') }} as events
-        on monthly.customer_key = events.customer_key
-        and events.event_date <= monthly.period_end_date
+        on
+            monthly.customer_key = events.customer_key
+            and events.event_date <= monthly.period_end_date
     group by monthly.customer_key, monthly.month_start
 )
 
@@ -29,10 +30,12 @@ select
     event_balances.events_ending_ar
 from monthly
 left join event_balances
-    on monthly.customer_key = event_balances.customer_key
-    and monthly.month_start = event_balances.month_start
-where monthly.ending_ar <> monthly.beginning_ar + monthly.net_credit_sales - monthly.collections
-        - monthly.fees_deducted - monthly.write_offs
+    on
+        monthly.customer_key = event_balances.customer_key
+        and monthly.month_start = event_balances.month_start
+where
+    monthly.ending_ar <> monthly.beginning_ar + monthly.net_credit_sales - monthly.collections
+    - monthly.fees_deducted - monthly.write_offs
     or monthly.net_credit_sales <> monthly.credit_sales + monthly.credit_notes
     or monthly.ending_overdue_ar <> monthly.ending_ar - monthly.ending_current_ar
     or monthly.beginning_ar <> coalesce(monthly.previous_ending_ar, 0)

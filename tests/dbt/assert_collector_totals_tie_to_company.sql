@@ -93,7 +93,8 @@ completed_tasks as (
     select count(*) as tasks_completed_count
     from stg_crm__tasks
     cross join int_reporting_dates
-    where stg_crm__tasks.task_status = 'done'
+    where
+        stg_crm__tasks.task_status = 'done'
         and stg_crm__tasks.completed_at < cast({{ add_days('int_reporting_dates.as_of_date', 1) }} as timestamp)
 ),
 

@@ -22,7 +22,8 @@ company_mismatch as (
         latest_month.ending_ar as open_amount,
         (select sum(open_amount_effect) from {{ ref('fct_receivable_events') }}) as events_open_amount
     from {{ ref('fct_kpi_monthly') }} as latest_month
-    where latest_month.month_start = (select max(month_start) from {{ ref('fct_kpi_monthly') }})
+    where
+        latest_month.month_start = (select max(month_start) from {{ ref('fct_kpi_monthly') }})
         and latest_month.ending_ar <> (select sum(open_amount_effect) from {{ ref('fct_receivable_events') }})
 )
 

@@ -29,6 +29,7 @@ with identifiers as (
 select identifiers.*
 from identifiers
 left join {{ ref('customer_identity_map') }} as identity_map
-    on identifiers.source_system = identity_map.source_system
-    and identifiers.source_identifier = identity_map.source_identifier
+    on
+        identifiers.source_system = identity_map.source_system
+        and identifiers.source_identifier = identity_map.source_identifier
 where identity_map.source_identifier is null

@@ -10,5 +10,6 @@ select
     cumulative_written_off_amount,
     open_amount
 from {{ ref('fct_vintages') }}
-where incurred_amount <> cumulative_collected_amount + cumulative_fees_deducted_amount
+where
+    incurred_amount <> cumulative_collected_amount + cumulative_fees_deducted_amount
     + cumulative_written_off_amount + open_amount

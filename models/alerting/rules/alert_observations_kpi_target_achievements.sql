@@ -21,16 +21,16 @@ kpi_names as (
 
 unpivoted as (
     {%- for kpi in targeted_kpis %}
-    select
-        month_start,
-        period_end_date,
-        '{{ kpi }}' as kpi_name,
-        cast({{ kpi }} as double) as kpi_value,
-        cast({{ kpi }}_target as double) as target_value,
-        cast({{ kpi }}_target_achievement_pct as double) as target_achievement_pct
-    from fct_kpi_monthly
-    where not is_month_in_progress
-    {{- '\n    union all' if not loop.last }}
+        select
+            month_start,
+            period_end_date,
+            '{{ kpi }}' as kpi_name,
+            cast({{ kpi }} as double) as kpi_value,
+            cast({{ kpi }}_target as double) as target_value,
+            cast({{ kpi }}_target_achievement_pct as double) as target_achievement_pct
+        from fct_kpi_monthly
+        where not is_month_in_progress
+        {{- '\n    union all' if not loop.last }}
     {%- endfor %}
 ),
 

@@ -62,8 +62,10 @@ judged_steps as (
         limited_customers.credit_limit,
         open_ar_steps.change_date,
         open_ar_steps.open_ar,
-        cast({{ pct('open_ar_steps.open_ar', 'limited_customers.credit_limit', decimals=4) }}
-            as decimal(18, 4)) as limit_use_pct,
+        cast(
+            {{ pct('open_ar_steps.open_ar', 'limited_customers.credit_limit', decimals=4) }}
+            as decimal(18, 4)
+        ) as limit_use_pct,
         active_rule.rule_id,
         active_rule.rule_name_ja,
         active_rule.severity,

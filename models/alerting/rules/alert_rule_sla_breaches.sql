@@ -18,8 +18,10 @@ observations as (
         week_end_date,
         tasks_due_count,
         tasks_sla_breached_count,
-        cast({{ pct('tasks_sla_breached_count', 'tasks_due_count') }}
-            as decimal(18, 4)) as sla_breach_pct
+        cast(
+            {{ pct('tasks_sla_breached_count', 'tasks_due_count') }}
+            as decimal(18, 4)
+        ) as sla_breach_pct
     from subject_weeks
     where tasks_due_count > 0
 ),

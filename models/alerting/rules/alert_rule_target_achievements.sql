@@ -34,9 +34,9 @@ observations as (
 ) -%}
         kpi_name_ja
         || case rule_id
-            {%- for rule_id, word in finding_words.items() %}
+{%- for rule_id, word in finding_words.items() %}
             when '{{ rule_id }}' then ' {{ word }}: 実績 '
-            {%- endfor %}
+{%- endfor %}
         end
         || {{ number_text('kpi_value', decimals=2) }}
         || ' / 目標 '

@@ -20,7 +20,7 @@ final as (
         {%- if configured_as_of_date() %}
         cast('{{ configured_as_of_date() }}' as date) as as_of_date,
         {%- else %}
-        max(latest_date) as as_of_date,
+            max(latest_date) as as_of_date,
         {%- endif %}
         max(latest_date) as latest_data_date,
         min(earliest_date) as earliest_invoice_date,

@@ -31,7 +31,8 @@ applications as (
         int_cash_applications_resolved.applied_amount,
         int_cash_applications_resolved.fee_deducted_amount,
         int_cash_applications_resolved.is_reversal,
-        not int_cash_applications_resolved.is_reversal and not int_cash_applications_resolved.is_reversed as is_effective_match
+        not int_cash_applications_resolved.is_reversal
+        and not int_cash_applications_resolved.is_reversed as is_effective_match
     from int_cash_applications_resolved
     left join application_methods as reversed
         on int_cash_applications_resolved.reverses_application_id = reversed.application_id

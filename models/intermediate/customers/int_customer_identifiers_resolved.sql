@@ -95,8 +95,9 @@ accounting_xref_candidates as (
     from records as crm_records
     inner join crm_strong_keys on crm_records.source_identifier = crm_strong_keys.source_identifier
     inner join records as accounting_records
-        on crm_records.xref_accounting_customer_code = accounting_records.source_identifier
-        and accounting_records.source_system = 'accounting'
+        on
+            crm_records.xref_accounting_customer_code = accounting_records.source_identifier
+            and accounting_records.source_system = 'accounting'
     where crm_records.source_system = 'crm'
 ),
 
@@ -111,8 +112,9 @@ virtual_account_candidates as (
         3 as match_priority
     from records
     inner join records as billing_records
-        on records.virtual_account_number = billing_records.virtual_account_number
-        and billing_records.source_system = 'billing'
+        on
+            records.virtual_account_number = billing_records.virtual_account_number
+            and billing_records.source_system = 'billing'
     inner join billing_keys on billing_records.source_identifier = billing_keys.billing_customer_id
     where records.identifier_type = 'virtual_account_number'
 ),
@@ -145,22 +147,27 @@ strong_best as (
 
 -- The names and kana readings of customers known on strong evidence: what names are matched against.
 name_index as (
-    select distinct records.normalised_name as normalised_value, records.record_name as raw_value, strong_best.customer_key
+    select distinct
+        records.normalised_name as normalised_value, records.record_name as raw_value, strong_best.customer_key
     from records
     inner join strong_best
-        on records.source_system = strong_best.source_system
-        and records.source_identifier = strong_best.source_identifier
-        and records.identifier_type = strong_best.identifier_type
-    where records.source_system in ('billing', 'accounting', 'crm')
+        on
+            records.source_system = strong_best.source_system
+            and records.source_identifier = strong_best.source_identifier
+            and records.identifier_type = strong_best.identifier_type
+    where
+        records.source_system in ('billing', 'accounting', 'crm')
         and records.normalised_name is not null
     union
     select distinct records.normalised_name_kana, records.record_name_kana, strong_best.customer_key
     from records
     inner join strong_best
-        on records.source_system = strong_best.source_system
-        and records.source_identifier = strong_best.source_identifier
-        and records.identifier_type = strong_best.identifier_type
-    where records.source_system in ('billing', 'accounting', 'crm')
+        on
+            records.source_system = strong_best.source_system
+            and records.source_identifier = strong_best.source_identifier
+            and records.identifier_type = strong_best.identifier_type
+    where
+        records.source_system in ('billing', 'accounting', 'crm')
         and records.normalised_name_kana is not null
 ),
 
@@ -217,16 +224,19 @@ first_pass as (
         name_resolution.has_exact_match
     from records
     left join strong_best
-        on records.source_system = strong_best.source_system
-        and records.identifier_type = strong_best.identifier_type
-        and records.source_identifier = strong_best.source_identifier
+        on
+            records.source_system = strong_best.source_system
+            and records.identifier_type = strong_best.identifier_type
+            and records.source_identifier = strong_best.source_identifier
     left join name_resolution
-        on records.source_system = name_resolution.source_system
-        and records.identifier_type = name_resolution.identifier_type
-        and records.source_identifier = name_resolution.source_identifier
+        on
+            records.source_system = name_resolution.source_system
+            and records.identifier_type = name_resolution.identifier_type
+            and records.source_identifier = name_resolution.source_identifier
     left join same_system_name_clashes
-        on records.source_system = same_system_name_clashes.source_system
-        and records.normalised_name = same_system_name_clashes.normalised_name
+        on
+            records.source_system = same_system_name_clashes.source_system
+            and records.normalised_name = same_system_name_clashes.normalised_name
 ),
 
 decided as (
@@ -256,9 +266,11 @@ legal_crm_keys as (
     select legal.source_identifier as legal_case_id, crm.first_pass_customer_key as customer_key
     from decided as legal
     inner join decided as crm
-        on legal.xref_crm_account_id = crm.source_identifier
-        and crm.source_system = 'crm'
-    where legal.source_system = 'legal'
+        on
+            legal.xref_crm_account_id = crm.source_identifier
+            and crm.source_system = 'crm'
+    where
+        legal.source_system = 'legal'
         and legal.strong_customer_key is null
         and crm.first_pass_status = 'resolved'
 ),
@@ -270,7 +282,8 @@ final as (
         decided.source_identifier,
         decided.record_name,
         decided.normalised_name,
-        coalesce(legal_crm_keys.customer_key, decided.first_pass_customer_key, {{ unresolved_customer_key() }}) as customer_key,
+        coalesce(legal_crm_keys.customer_key, decided.first_pass_customer_key, {{ unresolved_customer_key() }})
+            as customer_key,
         case when legal_crm_keys.customer_key is not null then 'crm_xref' else decided.first_pass_match_method end
             as match_method,
         case when legal_crm_keys.customer_key is not null then 'resolved' else decided.first_pass_status end
@@ -278,8 +291,9 @@ final as (
         decided.name_candidate_count
     from decided
     left join legal_crm_keys
-        on decided.source_system = 'legal'
-        and decided.source_identifier = legal_crm_keys.legal_case_id
+        on
+            decided.source_system = 'legal'
+            and decided.source_identifier = legal_crm_keys.legal_case_id
 )
 
 select * from final

@@ -47,7 +47,8 @@ payment_history as (
         sum(int_invoices_aged.days_to_pay) as days_to_pay_12m_sum
     from int_invoices_aged
     cross join history_windows
-    where int_invoices_aged.days_to_pay is not null
+    where
+        int_invoices_aged.days_to_pay is not null
         and int_invoices_aged.last_payment_date > history_windows.history_start_date
         and int_invoices_aged.last_payment_date <= history_windows.as_of_date
     group by int_invoices_aged.customer_key
@@ -81,8 +82,9 @@ measured as (
 ratios as (
     select
         measured.*,
-        round(cast(case when measured.open_ar_amount > 0
-            then {{ ratio('measured.overdue_ar_amount', 'measured.open_ar_amount', 100) }}
+        round(cast(case
+            when measured.open_ar_amount > 0
+                then {{ ratio('measured.overdue_ar_amount', 'measured.open_ar_amount', 100) }}
         end as double), 2) as overdue_share_pct,
         {{ pct('measured.open_ar_amount', 'measured.credit_limit_amount') }}
             as credit_limit_used_pct,

@@ -16,13 +16,13 @@ with recorded_results as (
         failed_rows
     from {{ recorded }}
     {%- else %}
-    select
-        cast(null as {{ dbt.type_string() }}) as check_name,
-        cast(null as timestamp) as checked_at,
-        cast(null as {{ dbt.type_string() }}) as severity,
-        cast(null as {{ dbt.type_string() }}) as status,
-        cast(null as {{ dbt.type_bigint() }}) as failed_rows
-    where 1 = 0
+        select
+            cast(null as {{ dbt.type_string() }}) as check_name,
+            cast(null as timestamp) as checked_at,
+            cast(null as {{ dbt.type_string() }}) as severity,
+            cast(null as {{ dbt.type_string() }}) as status,
+            cast(null as {{ dbt.type_bigint() }}) as failed_rows
+        where 1 = 0
     {%- endif %}
 ),
 

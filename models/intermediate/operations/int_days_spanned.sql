@@ -32,7 +32,7 @@ bounds as (
 
 digits as (
     {%- for digit in range(10) %}
-    select {{ digit }} as digit{{ ' union all' if not loop.last }}
+        select {{ digit }} as digit{{ ' union all' if not loop.last }}
     {%- endfor %}
 ),
 

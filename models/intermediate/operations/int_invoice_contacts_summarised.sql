@@ -33,7 +33,8 @@ contacts as (
         stg_crm__activities.outcome
     from stg_crm__activities
     cross join int_reporting_dates
-    where not coalesce(stg_crm__activities.is_automated, false)
+    where
+        not coalesce(stg_crm__activities.is_automated, false)
         and cast(stg_crm__activities.activity_at as date) <= int_reporting_dates.as_of_date
 ),
 

@@ -43,7 +43,8 @@ promises as (
     from stg_crm__activities
     cross join int_reporting_dates
     left join crm_customers on stg_crm__activities.crm_account_id = crm_customers.crm_account_id
-    where stg_crm__activities.outcome = 'promise_to_pay'
+    where
+        stg_crm__activities.outcome = 'promise_to_pay'
         and stg_crm__activities.promise_date is not null
         and cast(stg_crm__activities.activity_at as date) <= int_reporting_dates.as_of_date
 ),
@@ -53,10 +54,12 @@ payments_on_invoice as (
     select
         promises.activity_id,
         int_cash_applications_resolved.applied_date,
-        int_cash_applications_resolved.applied_amount + int_cash_applications_resolved.fee_deducted_amount as paid_amount
+        int_cash_applications_resolved.applied_amount
+        + int_cash_applications_resolved.fee_deducted_amount as paid_amount
     from promises
     inner join int_cash_applications_resolved on promises.invoice_id = int_cash_applications_resolved.invoice_id
-    where int_cash_applications_resolved.applied_date >= promises.promised_on_date
+    where
+        int_cash_applications_resolved.applied_date >= promises.promised_on_date
         and int_cash_applications_resolved.applied_date <= promises.promise_date
         and int_cash_applications_resolved.applied_date <= promises.as_of_date
 ),
@@ -65,10 +68,12 @@ payments_on_customer as (
     select
         promises.activity_id,
         int_cash_applications_resolved.applied_date,
-        int_cash_applications_resolved.applied_amount + int_cash_applications_resolved.fee_deducted_amount as paid_amount
+        int_cash_applications_resolved.applied_amount
+        + int_cash_applications_resolved.fee_deducted_amount as paid_amount
     from promises
     inner join int_cash_applications_resolved on promises.customer_key = int_cash_applications_resolved.customer_key
-    where promises.invoice_id is null
+    where
+        promises.invoice_id is null
         and int_cash_applications_resolved.applied_date >= promises.promised_on_date
         and int_cash_applications_resolved.applied_date <= promises.promise_date
         and int_cash_applications_resolved.applied_date <= promises.as_of_date

@@ -9,9 +9,9 @@
 with
 {%- for landing in landing_tables() %}
 
-base_{{ landing.system }}__{{ landing.table }} as (
-    select * from {{ ref('base_' ~ landing.system ~ '__' ~ landing.table) }}
-),
+    base_{{ landing.system }}__{{ landing.table }} as (
+        select * from {{ ref('base_' ~ landing.system ~ '__' ~ landing.table) }}
+    ),
 {%- endfor %}
 
 rejected_rows as (
@@ -24,17 +24,17 @@ int_reporting_dates as (
 
 rows_read as (
     {%- for landing in landing_tables() %}
-    {%- set system, table, date_column = landing.system, landing.table, landing.date_column %}
-    select
-        '{{ system }}' as source_system,
-        '{{ table }}' as source_table,
-        source_file,
-        source_row_number,
-        {{ 'cast(' ~ date_column ~ ' as date)' if date_column else 'cast(null as date)' }} as row_date
-    from base_{{ system }}__{{ table }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        {%- set system, table, date_column = landing.system, landing.table, landing.date_column %}
+        select
+            '{{ system }}' as source_system,
+            '{{ table }}' as source_table,
+            source_file,
+            source_row_number,
+            {{ 'cast(' ~ date_column ~ ' as date)' if date_column else 'cast(null as date)' }} as row_date
+        from base_{{ system }}__{{ table }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
@@ -51,10 +51,11 @@ final as (
     from rows_read
     cross join int_reporting_dates
     left join rejected_rows
-        on rows_read.source_system = rejected_rows.source_system
-        and rows_read.source_table = rejected_rows.source_table
-        and rows_read.source_file = rejected_rows.source_file
-        and rows_read.source_row_number = rejected_rows.source_row_number
+        on
+            rows_read.source_system = rejected_rows.source_system
+            and rows_read.source_table = rejected_rows.source_table
+            and rows_read.source_file = rejected_rows.source_file
+            and rows_read.source_row_number = rejected_rows.source_row_number
     where rows_read.row_date is null or rows_read.row_date <= int_reporting_dates.as_of_date
 )
 

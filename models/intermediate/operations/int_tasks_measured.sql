@@ -35,7 +35,8 @@ known_tasks as (
         stg_crm__tasks.created_at,
         stg_crm__tasks.sla_due_at,
         case
-            when stg_crm__tasks.task_status <> 'cancelled'
+            when
+                stg_crm__tasks.task_status <> 'cancelled'
                 and stg_crm__tasks.completed_at < cutoffs.as_of_cutoff_at
                 then stg_crm__tasks.completed_at
         end as completed_at,
@@ -53,7 +54,9 @@ measured as (
     select
         known_tasks.*,
         known_tasks.completed_at is not null as is_completed,
-        cast({{ dbt.datediff('known_tasks.created_at', 'known_tasks.completed_at', 'second') }} as double) / 3600
+        cast(                        {{ dbt.datediff('known_tasks.created_at', 'known_tasks.completed_at', 'second') }} as double
+        )
+        / 3600
             as lead_time_hours,
         not known_tasks.is_cancelled
         and known_tasks.sla_due_at is not null

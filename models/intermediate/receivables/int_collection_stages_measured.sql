@@ -53,13 +53,15 @@ stages as (
 stage_entries as (
     select invoice_id, customer_key, 'soft' as collection_stage, soft_entered_date as entered_date
     from int_invoice_stages_dated
-    where soft_entered_date is not null
+    where
+        soft_entered_date is not null
         and (hard_entered_date is null or hard_entered_date > soft_entered_date)
         and (legal_entered_date is null or legal_entered_date > soft_entered_date)
     union all
     select invoice_id, customer_key, 'hard' as collection_stage, hard_entered_date as entered_date
     from int_invoice_stages_dated
-    where hard_entered_date is not null
+    where
+        hard_entered_date is not null
         and (legal_entered_date is null or legal_entered_date > hard_entered_date)
     union all
     select invoice_id, customer_key, 'legal' as collection_stage, legal_entered_date as entered_date
@@ -75,12 +77,13 @@ entry_amounts as (
         int_invoice_balances_versioned.open_amount as entered_amount
     from stage_entries
     inner join int_invoice_balances_versioned
-        on stage_entries.invoice_id = int_invoice_balances_versioned.invoice_id
-        and int_invoice_balances_versioned.valid_from <= {{ add_days('stage_entries.entered_date', -1) }}
-        and (
-            int_invoice_balances_versioned.valid_to > {{ add_days('stage_entries.entered_date', -1) }}
-            or int_invoice_balances_versioned.valid_to is null
-        )
+        on
+            stage_entries.invoice_id = int_invoice_balances_versioned.invoice_id
+            and int_invoice_balances_versioned.valid_from <= {{ add_days('stage_entries.entered_date', -1) }}
+            and (
+                int_invoice_balances_versioned.valid_to > {{ add_days('stage_entries.entered_date', -1) }}
+                or int_invoice_balances_versioned.valid_to is null
+            )
     where int_invoice_balances_versioned.open_amount > 0
 ),
 
@@ -169,8 +172,11 @@ group_months as (
         customer_months.month_start,
         coalesce(int_customers_attributed.owner_team, '(unassigned)') as owner_team,
         coalesce(int_customers_attributed.segment, '(unassigned)') as segment,
-        sum(case when customer_months.entered_invoice_count > 0 or customer_months.transferred_amount > 0
-            then 1 else 0 end) as entered_debtor_count,
+        sum(case
+            when customer_months.entered_invoice_count > 0 or customer_months.transferred_amount > 0
+                then 1
+            else 0
+        end) as entered_debtor_count,
         sum(customer_months.entered_invoice_count) as entered_invoice_count,
         sum(customer_months.entered_amount) as entered_amount,
         sum(customer_months.transferred_amount) as transferred_amount,
@@ -220,10 +226,11 @@ filled as (
         coalesce(group_months.collected_amount, 0) as collected_amount
     from grid
     left join group_months
-        on grid.collection_stage = group_months.collection_stage
-        and grid.month_start = group_months.month_start
-        and grid.owner_team = group_months.owner_team
-        and grid.segment = group_months.segment
+        on
+            grid.collection_stage = group_months.collection_stage
+            and grid.month_start = group_months.month_start
+            and grid.owner_team = group_months.owner_team
+            and grid.segment = group_months.segment
 ),
 
 final as (

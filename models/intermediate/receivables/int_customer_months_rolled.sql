@@ -73,8 +73,9 @@ period_end_balances as (
             as ending_current_ar
     from balances
     inner join months
-        on balances.valid_from <= months.period_end_date
-        and (balances.valid_to > months.period_end_date or balances.valid_to is null)
+        on
+            balances.valid_from <= months.period_end_date
+            and (balances.valid_to > months.period_end_date or balances.valid_to is null)
     group by balances.customer_key, months.month_start
 ),
 
@@ -124,14 +125,17 @@ rolled as (
         coalesce(due_invoices.unpaid_at_due_amount, 0) as unpaid_at_due_amount
     from customer_months
     left join monthly_flows
-        on customer_months.customer_key = monthly_flows.customer_key
-        and customer_months.month_start = monthly_flows.month_start
+        on
+            customer_months.customer_key = monthly_flows.customer_key
+            and customer_months.month_start = monthly_flows.month_start
     left join period_end_balances
-        on customer_months.customer_key = period_end_balances.customer_key
-        and customer_months.month_start = period_end_balances.month_start
+        on
+            customer_months.customer_key = period_end_balances.customer_key
+            and customer_months.month_start = period_end_balances.month_start
     left join due_invoices
-        on customer_months.customer_key = due_invoices.customer_key
-        and customer_months.month_start = due_invoices.month_start
+        on
+            customer_months.customer_key = due_invoices.customer_key
+            and customer_months.month_start = due_invoices.month_start
 ),
 
 final as (

@@ -42,9 +42,10 @@ open_at_due as (
         coalesce(balances.open_amount, 0) as open_at_due_amount
     from receivables
     left join balances
-        on receivables.invoice_id = balances.invoice_id
-        and balances.valid_from <= receivables.due_date
-        and (balances.valid_to > receivables.due_date or balances.valid_to is null)
+        on
+            receivables.invoice_id = balances.invoice_id
+            and balances.valid_from <= receivables.due_date
+            and (balances.valid_to > receivables.due_date or balances.valid_to is null)
 ),
 
 hard_activities as (
@@ -55,10 +56,12 @@ hard_activities as (
         cast(stg_crm__activities.activity_at as date) as activity_date
     from stg_crm__activities
     inner join identity_map
-        on identity_map.source_system = 'crm'
-        and stg_crm__activities.crm_account_id = identity_map.source_identifier
+        on
+            identity_map.source_system = 'crm'
+            and stg_crm__activities.crm_account_id = identity_map.source_identifier
     cross join reporting_dates
-    where stg_crm__activities.collection_stage = 'hard'
+    where
+        stg_crm__activities.collection_stage = 'hard'
         and cast(stg_crm__activities.activity_at as date) <= reporting_dates.as_of_date
 ),
 
@@ -74,11 +77,12 @@ hard_on_account as (
     select balances.invoice_id, min(hard_activities.activity_date) as hard_entered_date
     from hard_activities
     inner join balances
-        on hard_activities.customer_key = balances.customer_key
-        and balances.valid_from <= hard_activities.activity_date
-        and (balances.valid_to > hard_activities.activity_date or balances.valid_to is null)
-        and balances.due_date < hard_activities.activity_date
-        and balances.open_amount > 0
+        on
+            hard_activities.customer_key = balances.customer_key
+            and balances.valid_from <= hard_activities.activity_date
+            and (balances.valid_to > hard_activities.activity_date or balances.valid_to is null)
+            and balances.due_date < hard_activities.activity_date
+            and balances.open_amount > 0
     where hard_activities.invoice_id is null
     group by balances.invoice_id
 ),

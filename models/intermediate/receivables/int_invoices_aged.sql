@@ -89,7 +89,8 @@ final as (
         measured.first_payment_date,
         measured.last_payment_date,
         case
-            when measured.open_amount <= 0 and measured.written_off_amount = 0 and measured.last_payment_date is not null
+            when
+                measured.open_amount <= 0 and measured.written_off_amount = 0 and measured.last_payment_date is not null
                 then {{ days_between('measured.invoice_date', 'measured.last_payment_date') }}
         end as days_to_pay,
         case when measured.open_amount > 0 then greatest(measured.days_from_due_date, 0) end as days_past_due,

@@ -31,8 +31,9 @@ with_receivable as (
         coalesce(originals.due_date, documents.due_date) as receivable_due_date
     from documents
     left join documents as originals
-        on documents.original_invoice_id = originals.invoice_id
-        and documents.document_type = 'credit_note'
+        on
+            documents.original_invoice_id = originals.invoice_id
+            and documents.document_type = 'credit_note'
 ),
 
 final as (
@@ -52,8 +53,9 @@ final as (
         with_receivable.delivered_date
     from with_receivable
     inner join identity_map
-        on identity_map.source_system = 'billing'
-        and with_receivable.billing_customer_id = identity_map.source_identifier
+        on
+            identity_map.source_system = 'billing'
+            and with_receivable.billing_customer_id = identity_map.source_identifier
 )
 
 select * from final

@@ -98,7 +98,8 @@ write_off_events as (
     inner join stg_accounting__accounts as accounts
         on journal_lines.account_code = accounts.account_code
     cross join reporting_dates
-    where journal_lines.entry_type = 'write_off'
+    where
+        journal_lines.entry_type = 'write_off'
         and accounts.account_category = 'accounts_receivable'
         and journal_lines.posting_date <= reporting_dates.as_of_date
 ),

@@ -49,8 +49,8 @@ final as (
         int_cash_application_months_summed.month_start,
         int_cash_application_months_summed.application_method,
         {%- for part in parts %}
-        {%- set part_type = dbt.type_bigint() if part.endswith('_count') else 'decimal(18, 2)' %}
-        cast(int_cash_application_months_summed.{{ part }} as {{ part_type }}) as {{ part }},
+            {%- set part_type = dbt.type_bigint() if part.endswith('_count') else 'decimal(18, 2)' %}
+            cast(int_cash_application_months_summed.{{ part }} as {{ part_type }}) as {{ part }},
         {%- endfor %}
         cast(month_rates.deposit_auto_match_count_pct as decimal(18, 4)) as deposit_auto_match_count_pct,
         cast(month_rates.deposit_auto_match_amount_pct as decimal(18, 4)) as deposit_auto_match_amount_pct,

@@ -37,8 +37,9 @@ events_after_due as (
         -1 * int_receivable_events_unioned.open_amount_effect as reduction_amount
     from overdue_invoices
     inner join int_receivable_events_unioned
-        on overdue_invoices.invoice_id = int_receivable_events_unioned.invoice_id
-        and int_receivable_events_unioned.event_date > overdue_invoices.due_date
+        on
+            overdue_invoices.invoice_id = int_receivable_events_unioned.invoice_id
+            and int_receivable_events_unioned.event_date > overdue_invoices.due_date
 ),
 
 -- Collections (the collection axis) are cash applied net of reversals, plus fees deducted: the debt

@@ -115,14 +115,16 @@ case_facts as (
     from cases
     cross join int_reporting_dates
     left join customer_identity_map
-        on customer_identity_map.source_system = 'legal'
-        and cases.legal_case_id = customer_identity_map.source_identifier
+        on
+            customer_identity_map.source_system = 'legal'
+            and cases.legal_case_id = customer_identity_map.source_identifier
     left join transfers on cases.legal_case_id = transfers.legal_case_id
     left join event_totals on cases.legal_case_id = event_totals.legal_case_id
     left join recovery_totals on cases.legal_case_id = recovery_totals.legal_case_id
     left join stage_changes_ranked
-        on cases.legal_case_id = stage_changes_ranked.legal_case_id
-        and stage_changes_ranked.change_rank = 1
+        on
+            cases.legal_case_id = stage_changes_ranked.legal_case_id
+            and stage_changes_ranked.change_rank = 1
 ),
 
 final as (

@@ -38,8 +38,9 @@ caseload as (
         end as open_case_count
     from fct_legal_cases
     inner join int_months_spanned
-        on fct_legal_cases.opened_date <= int_months_spanned.period_end_date
-        and (fct_legal_cases.closed_date is null or fct_legal_cases.closed_date >= int_months_spanned.month_start)
+        on
+            fct_legal_cases.opened_date <= int_months_spanned.period_end_date
+            and (fct_legal_cases.closed_date is null or fct_legal_cases.closed_date >= int_months_spanned.month_start)
 ),
 
 event_parts as (

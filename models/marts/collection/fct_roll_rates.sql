@@ -79,8 +79,9 @@ invoice_moves as (
     inner join month_end_balances as from_balances
         on transitions.from_month_end_date = from_balances.month_end_date
     left join month_end_balances as to_balances
-        on transitions.to_month_end_date = to_balances.month_end_date
-        and from_balances.invoice_id = to_balances.invoice_id
+        on
+            transitions.to_month_end_date = to_balances.month_end_date
+            and from_balances.invoice_id = to_balances.invoice_id
 ),
 
 classified as (

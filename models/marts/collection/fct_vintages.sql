@@ -51,7 +51,9 @@ dated_events as (
         receivables.owner_team,
         receivables.segment,
         case
-            when int_receivable_events_unioned.event_date < receivables.incurrence_month then receivables.incurrence_month
+            when
+                int_receivable_events_unioned.event_date < receivables.incurrence_month
+                then receivables.incurrence_month
             else {{ month_start('int_receivable_events_unioned.event_date') }}
         end as flow_month,
         int_receivable_events_unioned.ledger_axis,
@@ -68,7 +70,8 @@ monthly_flows as (
         segment,
         flow_month,
         sum(case when ledger_axis = 'incurrence' then open_amount_effect else 0 end) as incurred_amount,
-        -1 * sum(case when ledger_axis = 'collection' and event_type <> 'fee_deducted' then open_amount_effect else 0 end)
+        -1
+        * sum(case when ledger_axis = 'collection' and event_type <> 'fee_deducted' then open_amount_effect else 0 end)
             as collected_amount,
         -1 * sum(case when event_type = 'fee_deducted' then open_amount_effect else 0 end) as fees_deducted_amount,
         -1 * sum(case when ledger_axis = 'write_off' then open_amount_effect else 0 end) as written_off_amount
@@ -116,10 +119,11 @@ cumulative as (
         ) as cumulative_written_off_amount
     from grid
     left join monthly_flows
-        on grid.incurrence_month = monthly_flows.incurrence_month
-        and grid.owner_team = monthly_flows.owner_team
-        and grid.segment = monthly_flows.segment
-        and grid.month_start = monthly_flows.flow_month
+        on
+            grid.incurrence_month = monthly_flows.incurrence_month
+            and grid.owner_team = monthly_flows.owner_team
+            and grid.segment = monthly_flows.segment
+            and grid.month_start = monthly_flows.flow_month
 ),
 
 -- Open amounts read from the aging snapshots (month-ends, and as_of_date for the month in
@@ -143,16 +147,19 @@ with_open as (
         coalesce(month_end_open.open_amount, 0) as open_amount
     from cumulative
     left join month_end_open
-        on cumulative.incurrence_month = month_end_open.incurrence_month
-        and cumulative.owner_team = month_end_open.owner_team
-        and cumulative.segment = month_end_open.segment
-        and cumulative.month_start = month_end_open.month_start
+        on
+            cumulative.incurrence_month = month_end_open.incurrence_month
+            and cumulative.owner_team = month_end_open.owner_team
+            and cumulative.segment = month_end_open.segment
+            and cumulative.month_start = month_end_open.month_start
 ),
 
 final as (
     select
         incurrence_month,
-        cast({{ dbt.datediff('incurrence_month', 'month_start', 'month') }} as integer) as months_since_incurrence,
+        cast(                        {{ dbt.datediff('incurrence_month', 'month_start', 'month') }} as integer
+        )
+            as months_since_incurrence,
         month_end_date,
         is_month_in_progress,
         owner_team,

@@ -31,8 +31,9 @@ final as (
         coalesce(unresolved_deposits_by_remitter.deposit_amount, 0) as unresolved_deposit_amount
     from identity_map
     left join unresolved_deposits_by_remitter
-        on identity_map.identifier_type = 'remitter_name'
-        and identity_map.source_identifier = unresolved_deposits_by_remitter.remitter_name
+        on
+            identity_map.identifier_type = 'remitter_name'
+            and identity_map.source_identifier = unresolved_deposits_by_remitter.remitter_name
     where identity_map.match_status <> 'resolved'
 )
 

@@ -69,8 +69,8 @@ base_month as (
     {%- if base_month %}
     select cast('{{ base_month }}' as date) as base_month_start
     {%- else %}
-    select min(month_start) as base_month_start
-    from month_ends
+        select min(month_start) as base_month_start
+        from month_ends
     {%- endif %}
 ),
 

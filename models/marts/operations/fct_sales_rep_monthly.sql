@@ -59,11 +59,12 @@ period_end_balances as (
     from int_invoice_balances_versioned
     inner join invoice_reps on int_invoice_balances_versioned.invoice_id = invoice_reps.invoice_id
     inner join int_months_spanned
-        on int_invoice_balances_versioned.valid_from <= int_months_spanned.period_end_date
-        and (
-            int_invoice_balances_versioned.valid_to > int_months_spanned.period_end_date
-            or int_invoice_balances_versioned.valid_to is null
-        )
+        on
+            int_invoice_balances_versioned.valid_from <= int_months_spanned.period_end_date
+            and (
+                int_invoice_balances_versioned.valid_to > int_months_spanned.period_end_date
+                or int_invoice_balances_versioned.valid_to is null
+            )
     group by invoice_reps.sales_rep_id, int_months_spanned.month_start
 ),
 
@@ -90,11 +91,13 @@ measured as (
         coalesce(period_end_balances.ending_overdue_ar_amount, 0) as ending_overdue_ar_amount
     from grid
     left join monthly_credit_sales
-        on grid.sales_rep_id = monthly_credit_sales.sales_rep_id
-        and grid.month_start = monthly_credit_sales.month_start
+        on
+            grid.sales_rep_id = monthly_credit_sales.sales_rep_id
+            and grid.month_start = monthly_credit_sales.month_start
     left join period_end_balances
-        on grid.sales_rep_id = period_end_balances.sales_rep_id
-        and grid.month_start = period_end_balances.month_start
+        on
+            grid.sales_rep_id = period_end_balances.sales_rep_id
+            and grid.month_start = period_end_balances.month_start
 ),
 
 final as (

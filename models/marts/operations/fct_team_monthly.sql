@@ -34,7 +34,7 @@ team_parts as (
         sum(case when activity_count > 0 then 1 else 0 end) as active_assignee_count,
         sum(case when activity_count > 0 then working_days_count else 0 end) as assignee_working_days_count,
         {%- for column in summed_counts %}
-        sum({{ column }}) as {{ column }},
+            sum({{ column }}) as {{ column }},
         {%- endfor %}
         sum(lead_time_hours_sum) as lead_time_hours_sum,
         sum(collected_amount) as collected_amount
@@ -110,8 +110,9 @@ final as (
         ) }} as judgments_won_pct
     from team_parts
     left join team_lead_time_medians
-        on team_parts.team = team_lead_time_medians.team
-        and team_parts.month_start = team_lead_time_medians.month_start
+        on
+            team_parts.team = team_lead_time_medians.team
+            and team_parts.month_start = team_lead_time_medians.month_start
 )
 
 select * from final

@@ -129,7 +129,7 @@ givers_ordered as (
 
 digits as (
     {%- for digit in range(10) %}
-    select {{ digit }} as digit{{ ' union all' if not loop.last }}
+        select {{ digit }} as digit{{ ' union all' if not loop.last }}
     {%- endfor %}
 ),
 
@@ -182,8 +182,9 @@ final as (
     from givers_ordered
     inner join team_moves on givers_ordered.team = team_moves.team
     inner join receivers_ordered
-        on givers_ordered.team = receivers_ordered.team
-        and givers_ordered.move_sequence = receivers_ordered.move_sequence
+        on
+            givers_ordered.team = receivers_ordered.team
+            and givers_ordered.move_sequence = receivers_ordered.move_sequence
     inner join team_targets on givers_ordered.team = team_targets.team
     where givers_ordered.move_sequence <= team_moves.move_count
 )

@@ -42,8 +42,9 @@ open_on_snapshot as (
         {{ days_between('balances.due_date', 'snapshot_dates.snapshot_date') }} as days_past_due
     from snapshot_dates
     inner join balances
-        on balances.valid_from <= snapshot_dates.snapshot_date
-        and (balances.valid_to > snapshot_dates.snapshot_date or balances.valid_to is null)
+        on
+            balances.valid_from <= snapshot_dates.snapshot_date
+            and (balances.valid_to > snapshot_dates.snapshot_date or balances.valid_to is null)
     where balances.open_amount <> 0
 ),
 
