@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.lib.deliveries import DeliveryAttempt, WarehouseDeliveryRecord
 from warehouse import REPO_ROOT, query, run_dbt
 
 SAMPLE = REPO_ROOT / "sample" / "landing"
@@ -23,7 +24,8 @@ DELIVERY_COLUMNS = {"delivery_attempt_count", "delivery_failed_count", "first_de
 
 def build(work_dir: Path, duckdb_path: Path, *args: str, landing_dir: Path = SAMPLE) -> None:
     # cautious: a test that also reads a model outside the selection (a tie-out) is not run.
-    result = run_dbt(["build", "--indirect-selection", "cautious", *args], work_dir, duckdb_path, landing_dir=landing_dir)
+    result = run_dbt(["build", "--indirect-selection", "cautious", *args], work_dir, duckdb_path,
+                     landing_dir=landing_dir)
     assert result.returncode == 0, result.stdout[-4000:]
 
 
@@ -65,18 +67,19 @@ def test_the_ledger_survives_reruns_and_full_refresh(warehouse: tuple[Path, Path
     work_dir, duckdb_path = warehouse
     first_ledger, first_history = query(duckdb_path, LEDGER), query(duckdb_path, HISTORY)
     assert len(first_ledger) > 100, "the sample opens exceptions"
-    assert query(duckdb_path, "select count(*) from marts.fct_kpi_alerts where opens_exception") == [(len(first_ledger),)]
+    opening = query(duckdb_path, "select count(*) from marts.fct_kpi_alerts where opens_exception")
+    assert opening == [(len(first_ledger),)]
 
     build(work_dir, duckdb_path, *LEDGER_MODELS)
     assert query(duckdb_path, LEDGER) == first_ledger, "a re-run on the same data rewrites nothing"
     assert query(duckdb_path, HISTORY) == first_history
 
-    # What orchestration writes: a failed Slack delivery of one exception's alert.
+    # What orchestration writes, through its own delivery record: a failed Slack delivery of one
+    # exception's alert.
     exception_id, alert_id = first_ledger[0][0], first_ledger[0][1]
     with duckdb.connect(str(duckdb_path)) as connection:
-        connection.execute(
-            "insert into marts.exception_deliveries values (?, ?, 'slack', timestamp '2026-11-01 09:00:00', "
-            "'failed', 'HTTP 500 Internal Server Error')", [exception_id, alert_id])
+        WarehouseDeliveryRecord(connection).record(DeliveryAttempt(
+            exception_id, alert_id, "slack", datetime(2026, 11, 1, 9), "failed", "HTTP 500 Internal Server Error"))
 
     build(work_dir, duckdb_path, "--full-refresh", *LEDGER_MODELS)
     names = columns(duckdb_path, "exception_ledger")
@@ -86,7 +89,8 @@ def test_the_ledger_survives_reruns_and_full_refresh(warehouse: tuple[Path, Path
     assert query(duckdb_path, HISTORY) == first_history
     assert query(duckdb_path, "select count(*) from marts.exception_deliveries") == [(1,)]
     assert query(duckdb_path, "select delivery_attempt_count, delivery_failed_count, last_delivery_status "
-                              f"from marts.exception_ledger where exception_id = '{exception_id}'") == [(1, 1, "failed")]
+                              f"from marts.exception_ledger where exception_id = '{exception_id}'") \
+        == [(1, 1, "failed")]
     assert query(duckdb_path, "select count(*) - count(distinct exception_id) from marts.exception_ledger") == [(0,)]
 
 
@@ -105,7 +109,7 @@ def test_crm_tasks_acknowledge_resolve_and_link_recurrences(warehouse: tuple[Pat
     shutil.copytree(SAMPLE, landing)
     tasks_file = landing / "crm" / "tasks.csv"
     with tasks_file.open(newline="", encoding="utf-8") as handle:
-        fieldnames = csv.DictReader(handle).fieldnames
+        fieldnames = list(csv.DictReader(handle).fieldnames or [])
     new_tasks = [
         exception_task("TSK-900001", first[0], first[1] + timedelta(hours=10),
                        first[1] + timedelta(hours=30), "バッチ監視追加;顧客マスタ修正"),
