@@ -38,6 +38,7 @@ from orchestration.lib.serving import PUBLICATION_TABLE  # noqa: E402
 from orchestration.resources import Settings  # noqa: E402
 
 DAGSTER = Path(sys.executable).with_name("dagster")
+DG = Path(sys.executable).with_name("dg")
 SAMPLE_LANDING = REPO_ROOT / "sample" / "landing"
 KPI_MONTHLY = dg.AssetKey(["marts", "fct_kpi_monthly"])
 BANK_BALANCES = dg.AssetKey(["landing", "bank", "balances"])
@@ -135,14 +136,26 @@ def _serving_state(settings: Settings) -> tuple[tuple[str, float], str]:
 
 
 def test_definitions_validate_from_the_repository_root(definitions: dg.Definitions) -> None:
-    """`dagster definitions validate` with no arguments: pyproject.toml names the module."""
-    assert "[tool.dagster]" in (REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"), (
-        'pyproject.toml needs [tool.dagster] module_name = "orchestration.definitions"'
-    )
-    result = subprocess.run([str(DAGSTER), "definitions", "validate"], cwd=REPO_ROOT, capture_output=True,
-                            text=True, timeout=600, env=os.environ.copy())
+    """`dg check defs` and `dagster definitions validate` with no arguments: pyproject.toml's
+    [tool.dg] and [tool.dagster] name the module."""
+    pyproject = (REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert "[tool.dg]" in pyproject and "[tool.dagster]" in pyproject
+    for command, success in (([str(DG), "check", "defs"], "All definitions loaded successfully"),
+                             ([str(DAGSTER), "definitions", "validate"], "Validation successful")):
+        result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600,
+                                env=os.environ.copy())
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        assert success in result.stdout + result.stderr
+
+
+def test_dg_launches_assets_from_the_repository_root(definitions: dg.Definitions, tmp_path: Path) -> None:
+    """`dg launch --assets …` (what `make materialize` runs with '*'), here one landing file."""
+    result = subprocess.run([str(DG), "launch", "--assets", "landing/billing/customers"], cwd=REPO_ROOT,
+                            capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "DAGSTER_HOME": str(tmp_path)})
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "Validation successful" in result.stdout + result.stderr
+    assert "RUN_SUCCESS" in result.stdout + result.stderr
+    assert (Path(os.environ["AR_PREPARED_DIR"]) / "billing" / "customers.csv").exists()
 
 
 def test_definitions_hold_dbt_assets_checks_schedule_and_sensors(definitions: dg.Definitions) -> None:
