@@ -22,11 +22,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     settings = settings or Settings.from_env()
     location = load_code_location(settings)
     shared = dg.Definitions(
-        resources={
-            "dbt": dbt_resource(location.project),
-            "settings": settings,
-            "alerting": AlertSettings.from_env(),
-        }
+        resources={"dbt": dbt_resource(location.project), "settings": settings, "alerting": AlertSettings.from_env()}
     )
     return dg.Definitions.merge(shared, *(feature.build_definitions(location) for feature in FEATURES))
 

@@ -10,6 +10,7 @@ attempt is committed right after it is made, so a crash loses at most the attemp
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -27,24 +28,7 @@ ALERTS_TABLE = "marts.fct_kpi_alerts"
 DELIVERIES_TABLE = "marts.exception_deliveries"
 SENT, FAILED = "sent", "failed"
 SEVERITY_RANKS: Mapping[str, int] = {"critical": 1, "warning": 2, "info": 3}
-ALERT_COLUMNS = (
-    "alert_id",
-    "exception_id",
-    "rule_id",
-    "rule_name_ja",
-    "severity",
-    "kpi_name",
-    "subject_type",
-    "subject_id",
-    "subject_name",
-    "period_grain",
-    "period_start",
-    "period_end_date",
-    "detected_date",
-    "observed_value",
-    "threshold_value",
-    "message_ja",
-)
+ALERT_COLUMNS = tuple(column.name for column in dataclasses.fields(AlertNotice))  # of marts.fct_kpi_alerts
 # The table dbt creates (models/marts/alerts/exception_deliveries.sql); created here only when the
 # delivery runs before the first build has, with the same columns, so dbt then finds it and keeps it.
 DELIVERIES_DDL = f"""

@@ -76,20 +76,6 @@ class AlertNotice:
 
 
 @dataclass(frozen=True)
-class Incident:
-    """Something that went wrong in the pipeline itself: a failed run or a failed blocking check."""
-
-    kind: str  # run_failure or blocking_check_failure
-    title_ja: str
-    title_en: str
-    summary: str
-    facts: tuple[tuple[str, str], ...]
-    link: str | None
-    link_title: str = "Dagster で開く / Open in Dagster"
-    severity: str = "critical"
-
-
-@dataclass(frozen=True)
 class FailedCheck:
     asset: str
     check_name: str
@@ -225,7 +211,7 @@ def slack_payload(message: Message) -> dict[str, Any]:
                         "text": {"type": "plain_text", "text": message.link_title, "emoji": True},
                         "url": message.link,
                         "style": "danger" if severity.key == "critical" else "primary",
-                    },
+                    }
                 ],
             }
         )
@@ -253,7 +239,7 @@ def teams_payload(message: Message) -> dict[str, Any]:
                         "size": "Medium",
                         "wrap": True,
                         "color": style,
-                    },
+                    }
                 ],
             },
             {"type": "TextBlock", "text": message.body, "wrap": True},
@@ -288,16 +274,19 @@ def alert_message(notice: AlertNotice, link_template: str = DEFAULT_EXCEPTION_LI
     )
 
 
-def incident_message(incident: Incident) -> Message:
+def incident_message(
+    kind: str, title_ja: str, title_en: str, summary: str, facts: Sequence[tuple[str, str]], link: str
+) -> Message:
+    """Something that went wrong in the pipeline itself: a failed run or a failed blocking check."""
     return Message(
-        severity=severity_of(incident.severity),
-        fallback=f"[{incident.title_ja}] {incident.summary}",
-        title=f"{incident.title_ja} / {incident.title_en}",
-        body=incident.summary,
-        facts=incident.facts,
-        link=incident.link,
-        link_title=incident.link_title,
-        footnote=f"ar-collection-warehouse · {incident.kind}",
+        severity_of("critical"),
+        f"[{title_ja}] {summary}",
+        f"{title_ja} / {title_en}",
+        summary,
+        facts,
+        link,
+        "Dagster で開く / Open in Dagster",
+        f"ar-collection-warehouse · {kind}",
     )
 
 
@@ -307,8 +296,8 @@ def alert_payload(
     return PAYLOADS[channel](alert_message(notice, link_template))
 
 
-def incident_payload(channel: str, incident: Incident) -> dict[str, Any]:
-    return PAYLOADS[channel](incident_message(incident))
+def payload(channel: str, message: Message) -> dict[str, Any]:
+    return PAYLOADS[channel](message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,23 +320,17 @@ def run_failure_incident(
     message: str,
     failed_steps: Sequence[tuple[str, str]] = (),
     dagster_url: str = DEFAULT_DAGSTER_URL,
-) -> Incident:
+) -> Message:
     facts = [("ジョブ Job", job_name), ("実行ID Run", run_id[:8])]
     facts += [(f"失敗ステップ Step: {step}", _shorten(error, 300)) for step, error in failed_steps[:5]]
     cause = failed_steps[0][1] if failed_steps else message
-    return Incident(
-        kind="run_failure",
-        title_ja="実行失敗",
-        title_en="Run failed",
-        summary=_shorten(f"{job_name} が失敗しました / failed: {cause}"),
-        facts=tuple(facts),
-        link=run_link(run_id, dagster_url),
-    )
+    summary = _shorten(f"{job_name} が失敗しました / failed: {cause}")
+    return incident_message("run_failure", "実行失敗", "Run failed", summary, facts, run_link(run_id, dagster_url))
 
 
 def blocking_check_incident(
     job_name: str, run_id: str, failed_checks: Sequence[FailedCheck], dagster_url: str = DEFAULT_DAGSTER_URL
-) -> Incident:
+) -> Message:
     """Blocking checks (error severity) that failed: what depends on them was not built, and the
     serving copy BI tools and reports read was not replaced."""
     facts = [("ジョブ Job", job_name), ("実行ID Run", run_id[:8]), ("失敗件数 Failed checks", str(len(failed_checks)))]
@@ -357,13 +340,12 @@ def blocking_check_incident(
     ]
     if len(failed_checks) > 8:
         facts.append(("…", f"ほか {len(failed_checks) - 8} 件 / {len(failed_checks) - 8} more"))
-    return Incident(
-        kind="blocking_check_failure",
-        title_ja="ブロッキングチェック失敗",
-        title_en="Blocking check failed",
-        summary="エラー重大度のデータ品質チェックが失敗しました。下流の構築と公開 (serving copy) は止まり、"
+    summary = (
+        "エラー重大度のデータ品質チェックが失敗しました。下流の構築と公開 (serving copy) は止まり、"
         "前回の公開版が残っています。 / Error-severity data-quality checks failed: downstream assets and "
-        "the publication were stopped; the last good serving copy stays in place.",
-        facts=tuple(facts),
-        link=run_link(run_id, dagster_url),
+        "the publication were stopped; the last good serving copy stays in place."
+    )
+    link = run_link(run_id, dagster_url)
+    return incident_message(
+        "blocking_check_failure", "ブロッキングチェック失敗", "Blocking check failed", summary, facts, link
     )

@@ -102,6 +102,14 @@ def _mart_suite(model: str, kind: str, severity: str, description: str, sql: str
     )
 
 
+SIGNED_AMOUNTS = ("invoiced_amount", "credited_amount", "fees_deducted_amount", "written_off_amount")
+PERCENT_COLUMNS = (
+    "cei_pct",
+    "overdue_ratio_pct",
+    "late_payment_ratio_pct",
+    "delinquent_debtor_pct",
+    "uncollected_rate_pct",
+)
 MART_SUITES: tuple[Suite, ...] = (
     # dbt: invoice_id unique (test) and not null, customer_key not null (contract).
     _mart_suite(
@@ -121,12 +129,9 @@ MART_SUITES: tuple[Suite, ...] = (
         "ranges",
         WARN,
         "Amounts carry their sign; days past due are 0 to 10 years.",
-        "select invoiced_amount, credited_amount, fees_deducted_amount, written_off_amount, days_past_due",
+        f"select {', '.join(SIGNED_AMOUNTS)}, days_past_due",
         lambda gxe: [
-            *(
-                _between(gxe, column)
-                for column in ("invoiced_amount", "credited_amount", "fees_deducted_amount", "written_off_amount")
-            ),
+            *(_between(gxe, column) for column in SIGNED_AMOUNTS),
             _between(gxe, "days_past_due", 0, 3660),
         ],
     ),
@@ -167,19 +172,9 @@ MART_SUITES: tuple[Suite, ...] = (
         "ranges",
         WARN,
         "Ratios within 0–100 % (collection efficiency up to 200 %), DSO and ADD within a year.",
-        "select cei_pct, overdue_ratio_pct, late_payment_ratio_pct, delinquent_debtor_pct, uncollected_rate_pct,"
-        " collection_efficiency_pct, dso_days, average_days_delinquent",
+        f"select {', '.join(PERCENT_COLUMNS)}, collection_efficiency_pct, dso_days, average_days_delinquent",
         lambda gxe: [
-            *(
-                _between(gxe, column, 0, 100)
-                for column in (
-                    "cei_pct",
-                    "overdue_ratio_pct",
-                    "late_payment_ratio_pct",
-                    "delinquent_debtor_pct",
-                    "uncollected_rate_pct",
-                )
-            ),
+            *(_between(gxe, column, 0, 100) for column in PERCENT_COLUMNS),
             _between(gxe, "collection_efficiency_pct", 0, 200),
             _between(gxe, "dso_days", 0, 366),
             _between(gxe, "average_days_delinquent", -366, 366),

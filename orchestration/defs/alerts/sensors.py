@@ -15,9 +15,9 @@ import dagster as dg
 from orchestration.defs.alerts.assets import ALERT_DELIVERIES_KEY
 from orchestration.lib.messages import (
     FailedCheck,
-    Incident,
+    Message,
     blocking_check_incident,
-    incident_payload,
+    payload,
     run_failure_incident,
 )
 from orchestration.lib.webhooks import WebhookClient, configured_channels
@@ -96,7 +96,7 @@ def step_failures(context: dg.RunFailureSensorContext) -> list[tuple[str, str]]:
     return failures
 
 
-def failed_run_incident(context: dg.RunFailureSensorContext, dagster_url: str) -> Incident:
+def failed_run_incident(context: dg.RunFailureSensorContext, dagster_url: str) -> Message:
     run = context.dagster_run
     checks: Sequence[FailedCheck] = failed_blocking_checks(context.instance, run.run_id)
     if checks:
@@ -116,7 +116,7 @@ def report_failed_run(context: dg.RunFailureSensorContext, alerting: AlertSettin
     run_id = context.dagster_run.run_id[:8]
     with WebhookClient(alerting.webhook_policy()) as client:
         for channel in channels:
-            result = client.post(channel, incident_payload(channel.name, incident))
+            result = client.post(channel, payload(channel.name, incident))
             if result.ok:
                 context.log.info(f"Reported the failure of run {run_id} to {channel.name}.")
             else:

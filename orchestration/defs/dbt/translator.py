@@ -57,10 +57,7 @@ class ArDbtTranslator(DagsterDbtTranslator):
 
     def __init__(self) -> None:
         super().__init__(
-            settings=DagsterDbtTranslatorSettings(
-                enable_asset_checks=True,
-                enable_source_tests_as_checks=True,
-            )
+            settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_source_tests_as_checks=True)
         )
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
