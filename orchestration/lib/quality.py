@@ -195,7 +195,13 @@ class SuiteOutcome:
     status: str  # as the quality ledger keeps it
     failed_rows: int | None
     metadata: Mapping[str, Any]
-    failed_expectations: tuple[tuple[str, str, str], ...] = ()  # (expectation, column, unexpected rows)
+    # (expectation, column, held, unexpected rows) of every expectation evaluated
+    expectations: tuple[tuple[str, str, bool, str], ...] = ()
+
+    @property
+    def failed_expectations(self) -> list[tuple[str, str, bool, str]]:
+        return [expectation for expectation in self.expectations if not expectation[2]]
+
     docs_page: Path | None = None
 
     def ledger_row(self) -> CheckOutcome:
@@ -211,7 +217,7 @@ class SuiteOutcome:
 
 def outcome_without_data(suite: Suite, passed: bool, status: str, reason: str) -> SuiteOutcome:
     """A suite that had nothing to validate: an absent file, a mart that could not be read."""
-    return SuiteOutcome(suite, passed, status, None, {"severity": suite.severity, "reason": reason})
+    return SuiteOutcome(suite, passed, status, None, {"reason": reason})
 
 
 def docs_page(docs_dir: Path, check_name: str, run_id: str) -> Path:
@@ -262,13 +268,12 @@ class SuiteRunner:
             status="error" if raised else ("pass" if result.success else "fail"),
             failed_rows=sum(int((r.result or {}).get("unexpected_count", len(frame)) or 0) for r in failed),
             metadata={
-                "severity": suite.severity,
                 "evaluated_expectations": int(stats["evaluated_expectations"]),
                 "successful_expectations": int(stats["successful_expectations"]),
                 "rows_validated": len(frame),
                 **metadata,
             },
-            failed_expectations=tuple(_failure_row(r) for r in failed),
+            expectations=tuple(_expectation_row(r) for r in result.results),
             docs_page=docs_page(self.docs_dir, suite.name, self.run_id),
         )
 
@@ -309,10 +314,12 @@ class SuiteRunner:
         return self.run(suite, frame, {"table_rows": table_rows, "sampled": len(frame) < table_rows})
 
 
-def _failure_row(result: Any) -> tuple[str, str, str]:
+def _expectation_row(result: Any) -> tuple[str, str, bool, str]:
     kwargs = result.expectation_config.kwargs
     column = kwargs.get("column") or ", ".join(kwargs.get("column_list") or []) or "(table)"
-    return result.expectation_config.type, column, str((result.result or {}).get("unexpected_count", "—"))
+    kwargs = {name: value for name, value in kwargs.items() if name not in ("column", "column_list", "batch_id")}
+    described = f"{result.expectation_config.type} {kwargs}" if kwargs else result.expectation_config.type
+    return described, column, bool(result.success), str((result.result or {}).get("unexpected_count", "—"))
 
 
 def prune_history(folders: Iterable[Path], keep_days: int) -> None:

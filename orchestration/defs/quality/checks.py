@@ -42,7 +42,9 @@ def check_result(outcome: SuiteOutcome) -> dg.AssetCheckResult:
         metadata["failed_rows"] = outcome.failed_rows
     if outcome.failed_expectations:
         lines = ["| expectation | column | unexpected rows |", "|---|---|---|"]
-        lines += [f"| {expectation} | {column} | {rows} |" for expectation, column, rows in outcome.failed_expectations]
+        lines += [
+            f"| {expectation} | {column} | {rows} |" for expectation, column, _, rows in outcome.failed_expectations
+        ]
         metadata["failed_expectations"] = dg.MetadataValue.md("\n".join(lines))
     return dg.AssetCheckResult(
         asset_key=check_key(outcome.suite).asset_key,
