@@ -74,15 +74,6 @@ def landing_reader(path: Path) -> str:
     return f"read_parquet('{quoted}')" if path.suffix == ".parquet" else f"read_csv('{quoted}', {CSV_OPTIONS})"
 
 
-def read_header(path: Path) -> list[str]:
-    """The file's columns, trimmed and lowercased as dbt matches them; duckdb.Error if unreadable."""
-    with duckdb.connect() as connection:  # in memory: the file is read, the warehouse untouched
-        return [
-            row[0].strip().lower()
-            for row in connection.execute(f"describe select * from {landing_reader(path)}").fetchall()
-        ]
-
-
 def count_rows(path: Path) -> int:
     with duckdb.connect() as connection:
         row = connection.execute(f"select count(*) from {landing_reader(path)}").fetchone()

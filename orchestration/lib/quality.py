@@ -270,7 +270,6 @@ class SuiteRunner:
             metadata={
                 "evaluated_expectations": int(stats["evaluated_expectations"]),
                 "successful_expectations": int(stats["successful_expectations"]),
-                "rows_validated": len(frame),
                 **metadata,
             },
             expectations=tuple(_expectation_row(r) for r in result.results),
@@ -311,7 +310,9 @@ class SuiteRunner:
                 frame = connection.execute(sql).df()
         except duckdb.Error as error:
             return outcome_without_data(suite, False, "error", f"could not read the mart: {error}")
-        return self.run(suite, frame, {"table_rows": table_rows, "sampled": len(frame) < table_rows})
+        return self.run(
+            suite, frame, {"rows_validated": len(frame), "table_rows": table_rows, "sampled": len(frame) < table_rows}
+        )
 
 
 def _expectation_row(result: Any) -> tuple[str, str, bool, str]:
