@@ -67,7 +67,7 @@ clean:
 bench: $(INSTALLED)
 	$(BIN)/python bench/run.py
 
-DAGSTER := $(BIN)/dagster
+DG := $(BIN)/dg
 DAGSTER_HOME_DIR := $(CURDIR)/.dagster_home
 DAGSTER_PORT ?= 3000
 MANIFEST := target/manifest.json
@@ -83,21 +83,22 @@ $(DAGSTER_HOME_DIR)/dagster.yaml: orchestration/dagster_home/dagster.yaml
 	mkdir -p $(DAGSTER_HOME_DIR)
 	cp $< $@
 
-# The Dagster UI and daemon (schedule, sensors, run queue) on 127.0.0.1. `exec` makes dagster the
-# recipe's own process: Ctrl-C reaches it, and make passes a SIGTERM on to it. dagster dev treats
-# SIGTERM as SIGINT, which a shell started in the background ignores: SIGINT is reset first.
+# The Dagster UI and daemon (schedule, sensors, run queue) on 127.0.0.1. `dg` finds the code location
+# from [tool.dg] in pyproject.toml. `exec` makes dg the recipe's own process: Ctrl-C reaches it, and
+# make passes a SIGTERM on to it. dagster dev treats SIGTERM as SIGINT, which a shell started in the
+# background ignores: SIGINT is reset first.
 dev: $(INSTALLED) $(SAMPLE)/billing/invoices.csv $(MANIFEST) $(DAGSTER_HOME_DIR)/dagster.yaml
 	export DAGSTER_HOME="$(DAGSTER_HOME_DIR)" PATH="$(CURDIR)/$(BIN):$$PATH"; \
 	exec $(BIN)/python -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
-		$(DAGSTER) dev --host 127.0.0.1 --port $(DAGSTER_PORT)
+		$(DG) dev --host 127.0.0.1 --port $(DAGSTER_PORT)
 
 # One run of everything, as the daily schedule does, without the UI.
 materialize: $(INSTALLED) $(SAMPLE)/billing/invoices.csv $(MANIFEST) $(DAGSTER_HOME_DIR)/dagster.yaml
-	DAGSTER_HOME="$(DAGSTER_HOME_DIR)" $(DAGSTER) asset materialize -m orchestration.definitions --select '*'
+	DAGSTER_HOME="$(DAGSTER_HOME_DIR)" $(DG) launch --assets '*'
 
 # The weekly, monthly and quarterly reports (AR_REPORTS_DIR, default reports/), from the serving copy.
 reports: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME_DIR)/dagster.yaml
-	DAGSTER_HOME="$(DAGSTER_HOME_DIR)" $(DAGSTER) asset materialize -m orchestration.definitions --select 'group:reports'
+	DAGSTER_HOME="$(DAGSTER_HOME_DIR)" $(DG) launch --assets 'group:reports'
 
 # ---------------------------------------------------------------------------------------------
 # Spark: the same project on a local standalone cluster behind the Spark Thrift server

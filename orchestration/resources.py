@@ -1,277 +1,188 @@
-"""Settings and the connections every asset shares: dbt, the DuckDB warehouse, the quality ledger.
+"""Settings as Dagster resources, and what every feature of the code location shares.
 
-Every setting is an environment variable with a documented default, the same names `make`
-and plain `dbt` read. Relative paths are taken from the repository root, as dbt does (Dagster
-runs dbt there).
-
-| variable                   | meaning                                              | default                    |
-|----------------------------|------------------------------------------------------|----------------------------|
-| AR_LANDING_DIR             | landing folder, `<dir>/<system>/<table>.csv|parquet`  | sample/landing             |
-| AR_PREPARED_DIR            | its prepared UTF-8 copies, which dbt reads            | warehouse/landing          |
-| AR_LANDING_ENCODING        | forces one encoding for every landing CSV             | detected per file          |
-| AR_DUCKDB_PATH             | the warehouse file dbt builds                        | warehouse/ar.duckdb        |
-| AR_AS_OF_DATE              | the day KPIs report on (dbt var as_of_date)          | latest date in the data    |
-| AR_DBT_TARGET_PATH         | dbt target folder: manifest.json and run artifacts   | target                     |
-| AR_SERVING_DUCKDB_PATH     | the published read-only copy for BI tools            | warehouse/serving.duckdb   |
-| AR_SERVING_PARQUET_DIR     | published Parquet, `<dir>/current/<mart>.parquet`    | warehouse/parquet          |
-| AR_GX_DIR                  | Great Expectations stores (suites, results history)  | warehouse/gx               |
-| AR_GX_DOCS_DIR             | GX Data Docs, beside the dbt docs                    | <AR_DBT_TARGET_PATH>/gx_docs |
-| AR_GX_MAX_ROWS             | rows above which a warn-severity suite samples       | 1000000                    |
-| AR_GX_KEEP_DAYS            | days of GX results and Data Docs pages kept          | 90                         |
-| AR_LANDING_SETTLE_SECONDS  | a landing file must be unchanged this long to count  | 30                         |
+Every setting is an environment variable with a documented default, the same names `make` and
+plain `dbt` read. A resource field holds `dg.EnvVar(<variable>)` when the variable is set, so the
+UI shows where the value comes from and Dagster reads it when a run starts, and the documented
+default otherwise. Relative paths are taken from the repository root, as dbt does (Dagster runs
+dbt there). Fields are text, as environment variables are; the properties give them their types.
 """
-from __future__ import annotations
 
-import datetime as dt
-import json
-import logging
 import os
-import shutil
-import sys
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
+from typing import Any, Self
 
-import duckdb
-import yaml
-from dagster._utils import run_with_concurrent_update_guard  # dagster-dbt guards its own parse so too
+import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
+from pydantic import Field
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-logger = logging.getLogger(__name__)
-T = TypeVar("T")
-# The warehouse stores local timestamps in the source timezone (dbt var source_timezone).
-LOCAL_TIMEZONE = ZoneInfo("Asia/Tokyo")
+from orchestration.lib.dbt_project import DBT_EXECUTABLE, load_manifest
+from orchestration.lib.deliveries import DeliveryRules
+from orchestration.lib.messages import DEFAULT_DAGSTER_URL, DEFAULT_EXCEPTION_LINK_TEMPLATE
+from orchestration.lib.warehouse import REPO_ROOT, duckdb_connection, is_lock_conflict
+from orchestration.lib.webhooks import WebhookPolicy
 
-# DuckDB allows one writer or many readers per file, never both: wait for the lock like the
-# dbt profile does (1, 2, 4, 8 s) before giving up.
-LOCK_WAIT_SECONDS: tuple[float, ...] = (1, 2, 4, 8)
+__all__ = ["REPO_ROOT", "AlertSettings", "CodeLocation", "Settings", "duckdb_connection", "load_code_location"]
 
-
-def _path_from_env(name: str, default: str | Path) -> Path:
-    value = Path(os.environ.get(name) or default)
-    return value if value.is_absolute() else REPO_ROOT / value
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Where things are. Built from the environment once, when the code location loads."""
-
-    landing_dir: Path
-    prepared_landing_dir: Path
-    landing_encoding: str | None
-    duckdb_path: Path
-    as_of_date: str | None
-    dbt_target_path: Path
-    serving_duckdb_path: Path
-    serving_parquet_dir: Path
-    gx_dir: Path
-    gx_docs_dir: Path
-    gx_max_rows: int
-    gx_keep_days: int
-    landing_settle_seconds: float
-
-    @classmethod
-    def from_env(cls) -> Settings:
-        dbt_target_path = _path_from_env("AR_DBT_TARGET_PATH", "target")
-        return cls(
-            landing_dir=_path_from_env("AR_LANDING_DIR", "sample/landing"),
-            prepared_landing_dir=_path_from_env("AR_PREPARED_DIR", "warehouse/landing"),
-            landing_encoding=os.environ.get("AR_LANDING_ENCODING") or None,
-            duckdb_path=_path_from_env("AR_DUCKDB_PATH", "warehouse/ar.duckdb"),
-            as_of_date=os.environ.get("AR_AS_OF_DATE") or None,
-            dbt_target_path=dbt_target_path,
-            serving_duckdb_path=_path_from_env("AR_SERVING_DUCKDB_PATH", "warehouse/serving.duckdb"),
-            serving_parquet_dir=_path_from_env("AR_SERVING_PARQUET_DIR", "warehouse/parquet"),
-            gx_dir=_path_from_env("AR_GX_DIR", "warehouse/gx"),
-            gx_docs_dir=_path_from_env("AR_GX_DOCS_DIR", dbt_target_path / "gx_docs"),
-            gx_max_rows=int(os.environ.get("AR_GX_MAX_ROWS") or 1_000_000),
-            gx_keep_days=int(os.environ.get("AR_GX_KEEP_DAYS") or 90),
-            landing_settle_seconds=float(os.environ.get("AR_LANDING_SETTLE_SECONDS") or 30),
-        )
-
-
-# The dbt beside this Python: found whether or not the venv is activated (`.venv/bin/dagster`).
-DBT_EXECUTABLE = (
-    os.fspath(Path(sys.executable).with_name("dbt")) if Path(sys.executable).with_name("dbt").exists()
-    else shutil.which("dbt") or "dbt"
-)
-
-
-def dbt_project(settings: Settings) -> DbtProject:
-    """The dbt project at the repository root, with its profile there too (profiles.yml)."""
-    return DbtProject(project_dir=REPO_ROOT, profiles_dir=REPO_ROOT, target_path=settings.dbt_target_path)
-
-
-def dbt_source_paths(project: DbtProject) -> list[Path]:
-    """What dbt parses: dbt_project.yml's model, macro, seed, snapshot, test and analysis paths."""
-    config = yaml.safe_load((project.project_dir / "dbt_project.yml").read_text(encoding="utf-8")) or {}
-    folders = [
-        folder
-        for key, default in (("model-paths", ["models"]), ("macro-paths", ["macros"]), ("seed-paths", ["seeds"]),
-                             ("snapshot-paths", ["snapshots"]), ("test-paths", ["tests"]),
-                             ("analysis-paths", ["analyses"]))
-        for folder in config.get(key, default)
-    ]
-    files = ["dbt_project.yml", "packages.yml", "dependencies.yml", "profiles.yml"]
-    return [project.project_dir / name for name in (*files, *folders)]
-
-
-def manifest_is_stale(project: DbtProject) -> bool:
-    written = project.manifest_path.stat().st_mtime
-    for path in dbt_source_paths(project):
-        files = path.rglob("*") if path.is_dir() else [path]
-        if any(file.is_file() and file.stat().st_mtime > written for file in files):
-            return True
-    return False
-
-
-def prepare_manifest(project: DbtProject) -> Path:
-    """dagster-dbt reads dbt's manifest when the code location loads; make sure it is there and
-    describes the project as it is.
-
-    `make build` leaves one in the target folder. When it is missing or older than a model,
-    macro, seed, test or dbt_project.yml, `dbt parse` (partial, seconds) rewrites it first: a run
-    must never meet a model its manifest does not know. This stands in for dagster-dbt's
-    prepare_if_dev, which re-parses on every load under `dagster dev` (every step process) and
-    needs dbt on PATH; here the venv's dbt is used, activated or not. When the project does not
-    parse (someone's file half-edited), the previous manifest is kept.
-    """
-    if project.manifest_path.exists() and not manifest_is_stale(project):
-        return project.manifest_path
-    logger.warning("Writing %s with `dbt parse`", project.manifest_path)
-    try:
-        run_with_concurrent_update_guard(project.manifest_path, parse_project, project=project)
-    except Exception:
-        if not project.manifest_path.exists():
-            raise
-        logger.exception("dbt parse failed; loading the previous manifest %s", project.manifest_path)
-    return project.manifest_path
-
-
-def parse_project(project: DbtProject) -> None:
-    dbt_resource(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
-
-
-def dbt_resource(project: DbtProject) -> DbtCliResource:
-    return DbtCliResource(project_dir=project, profiles_dir=os.fspath(REPO_ROOT), dbt_executable=DBT_EXECUTABLE)
-
-
-@dataclass(frozen=True)
-class CodeLocation:
-    """What every module of the code location is built from."""
-
-    settings: Settings
-    project: DbtProject
-    manifest: Mapping[str, Any]
-    # Called with the RunFailureSensorContext of every failed run (sensors.run_failure_hook).
-    run_failure_handlers: tuple[Callable[[Any], None], ...] = ()
-
-
-def load_code_location(settings: Settings, run_failure_handlers: Sequence[Callable[[Any], None]] = ()) -> CodeLocation:
-    project = dbt_project(settings)
-    manifest_path = prepare_manifest(project)
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    return CodeLocation(settings=settings, project=project, manifest=manifest,
-                        run_failure_handlers=tuple(run_failure_handlers))
-
-
-def local_now() -> dt.datetime:
-    """Now in the warehouse's timezone, without offset, as the warehouse stores timestamps."""
-    return dt.datetime.now(LOCAL_TIMEZONE).replace(tzinfo=None, microsecond=0)
-
-
-def is_lock_conflict(error: BaseException) -> bool:
-    """True when another process holds the DuckDB file: worth waiting for, not a real failure."""
-    message = str(error).lower()
-    return "lock" in message and ("conflicting" in message or "could not set" in message)
-
-
-def wait_for_lock(action: Callable[[], T]) -> T:
-    """Run an action that opens a DuckDB file, waiting out a lock held by another process."""
-    for wait_seconds in (*LOCK_WAIT_SECONDS, None):
-        try:
-            return action()
-        except duckdb.IOException as error:
-            if wait_seconds is None or not is_lock_conflict(error):
-                raise
-            time.sleep(wait_seconds)
-    raise AssertionError("unreachable")
-
-
-@contextmanager
-def duckdb_connection(path: Path, *, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to a DuckDB file, waiting out a lock held by another process."""
-    connection = wait_for_lock(lambda: duckdb.connect(os.fspath(path), read_only=read_only))
-    try:
-        yield connection
-    finally:
-        connection.close()
+# One writer at a time on the DuckDB file: every op that opens it joins this pool, whose limit is 1
+# (orchestration/dagster_home/dagster.yaml). Runs started by the schedule and the sensors also
+# carry DUCKDB_WRITER_TAG, limited to one run at a time by the run queue.
+DUCKDB_POOL = "ar_duckdb"
+DUCKDB_WRITER_TAG = "ar/duckdb_writer"
+# Transient failures (the file locked by a reader beyond the profile's own waits) are retried; a
+# failing test or a compile error is not (step_failure raises those with allow_retries=False).
+TRANSIENT_RETRY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
 
 
 def step_failure(message: str) -> Exception:
-    """The exception that fails a step: a plain error, which the step's RetryPolicy retries, when
-    the cause is transient (the DuckDB file locked beyond the waits above); a final dagster
-    Failure otherwise (a failing test, a compile error, a bug), since retrying cannot fix it."""
-    import dagster as dg
-
+    """A plain error, which the step's RetryPolicy retries, when the DuckDB file is locked beyond
+    the waits; a final dagster Failure otherwise, since retrying cannot fix it."""
     if is_lock_conflict(Exception(message)):
         return RuntimeError(f"The DuckDB file is locked by another process; retrying. {message}")
     return dg.Failure(description=message, allow_retries=False)
 
 
-# ---------------------------------------------------------------------------------------------
-# The quality ledger: every check result, dbt and GX, for the processing error rate.
-# ---------------------------------------------------------------------------------------------
-
-QUALITY_LEDGER_TABLE = "ops.data_quality_results"
-
-QUALITY_LEDGER_DDL = f"""
-create schema if not exists ops;
-create table if not exists {QUALITY_LEDGER_TABLE} (
-    check_name varchar not null,
-    checked_at timestamp not null,
-    severity varchar not null,
-    status varchar not null,
-    failed_rows bigint,
-    asset_key varchar,
-    check_source varchar not null,
-    run_id varchar
-);
-"""
+def _value(field_value: Any, default: str) -> str:
+    """A field's text, an unresolved EnvVar read (outside a run, e.g. at load), blank = default."""
+    if isinstance(field_value, dg.EnvVar):
+        field_value = field_value.get_value()
+    return str(field_value or "") or default
 
 
-@dataclass(frozen=True)
-class CheckOutcome:
-    """One check result as the ledger keeps it.
+class _EnvSettings(dg.ConfigurableResource):
+    """Each field is the variable of its name upper-cased (`ar_duckdb_path`: AR_DUCKDB_PATH)."""
 
-    severity: `error` (blocks publication) or `warn`.
-    status:   `pass`, `fail` (the data broke the rule), `error` (the check itself could not run)
-              or `skipped` (dbt skipped it because something upstream failed).
-    """
+    @classmethod
+    def from_env(cls) -> Self:
+        """Each field from its variable (the field's name upper-cased) when set, else its default."""
+        return cls(**{name: dg.EnvVar(name.upper()) for name in cls.model_fields if os.environ.get(name.upper())})
 
-    check_name: str
-    severity: str
-    status: str
-    failed_rows: int | None
-    asset_key: str
-    check_source: str
+    def text(self, name: str) -> str:
+        return _value(getattr(self, name), str(type(self).model_fields[name].default or ""))
+
+    def path(self, name: str) -> Path:
+        path = Path(self.text(name))
+        return path if path.is_absolute() else REPO_ROOT / path
 
 
-def record_check_outcomes(settings: Settings, outcomes: Sequence[CheckOutcome], run_id: str) -> None:
-    """Append check results to ops.data_quality_results (created when missing)."""
-    if not outcomes:
-        return
-    checked_at = local_now()
-    rows = [
-        (o.check_name, checked_at, o.severity, o.status, o.failed_rows, o.asset_key, o.check_source, run_id)
-        for o in outcomes
-    ]
-    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb_connection(settings.duckdb_path, read_only=False) as connection:
-        connection.execute(QUALITY_LEDGER_DDL)
-        connection.executemany(f"insert into {QUALITY_LEDGER_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+class Settings(_EnvSettings):
+    """Where things are: the landing folder, the warehouse, the serving copy, dbt and GX (README: Settings)."""
+
+    ar_landing_dir: str = Field("sample/landing", description="landing folder, <dir>/<system>/<table>.csv|parquet")
+    ar_prepared_dir: str = Field("warehouse/landing", description="its prepared UTF-8 copies, which dbt reads")
+    ar_landing_encoding: str = Field("", description="one encoding for every landing CSV (unset: detected)")
+    ar_duckdb_path: str = Field("warehouse/ar.duckdb", description="the warehouse file dbt builds")
+    ar_dbt_target_path: str = Field("target", description="dbt manifest and run artifacts")
+    ar_serving_duckdb_path: str = Field("warehouse/serving.duckdb", description="published copy for BI tools")
+    ar_serving_parquet_dir: str = Field("warehouse/parquet", description="published Parquet, <dir>/current/<mart>")
+    ar_gx_dir: str = Field("warehouse/gx", description="Great Expectations results history")
+    ar_gx_docs_dir: str = Field("", description="GX Data Docs (unset: <AR_DBT_TARGET_PATH>/gx_docs)")
+    ar_gx_max_rows: str = Field("1000000", description="rows above which a warn suite samples")
+    ar_gx_keep_days: str = Field("90", description="days of GX results and pages kept")
+    ar_landing_settle_seconds: str = Field("30", description="a landing file must be unchanged this long to count")
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.path("ar_landing_dir")
+
+    @property
+    def prepared_landing_dir(self) -> Path:
+        return self.path("ar_prepared_dir")
+
+    @property
+    def landing_encoding(self) -> str | None:
+        return self.text("ar_landing_encoding") or None
+
+    @property
+    def duckdb_path(self) -> Path:
+        return self.path("ar_duckdb_path")
+
+    @property
+    def dbt_target_path(self) -> Path:
+        return self.path("ar_dbt_target_path")
+
+    @property
+    def serving_duckdb_path(self) -> Path:
+        return self.path("ar_serving_duckdb_path")
+
+    @property
+    def serving_parquet_dir(self) -> Path:
+        return self.path("ar_serving_parquet_dir")
+
+    @property
+    def gx_dir(self) -> Path:
+        return self.path("ar_gx_dir")
+
+    @property
+    def gx_docs_dir(self) -> Path:
+        return self.path("ar_gx_docs_dir") if self.text("ar_gx_docs_dir") else self.dbt_target_path / "gx_docs"
+
+    @property
+    def gx_max_rows(self) -> int:
+        return int(self.text("ar_gx_max_rows"))
+
+    @property
+    def gx_keep_days(self) -> int:
+        return int(self.text("ar_gx_keep_days"))
+
+    @property
+    def landing_settle_seconds(self) -> float:
+        return float(self.text("ar_landing_settle_seconds"))
+
+
+class AlertSettings(_EnvSettings):
+    """How alerts reach people (README: Alerts and reports). The webhook URLs are no field: they are
+    secrets, read from the environment when a message is sent (lib/webhooks.py)."""
+
+    ar_alert_lookback_days: str = Field("7", description="send alerts detected this many days before the newest")
+    ar_alert_min_severity: str = Field("info", description="info (all), warning or critical")
+    ar_alert_max_per_run: str = Field("100", description="alerts per delivery; the rest go in the next, at once")
+    ar_alert_send_interval_seconds: str = Field("1", description="pause between two messages to one channel")
+    ar_alert_retry_seconds: str = Field("300", description="wait before retrying failed deliveries; doubles, ≤ 1 h")
+    ar_alert_max_failed_attempts: str = Field(
+        "24", description="failed attempts before an (alert, channel) is given up"
+    )
+    ar_webhook_timeout_seconds: str = Field("10", description="timeout of one HTTP request")
+    ar_webhook_max_attempts: str = Field("4", description="tries per message on 429, 5xx and network errors")
+    ar_webhook_backoff_seconds: str = Field("1", description="urllib3's backoff factor (a Retry-After wins)")
+    ar_exception_link_template: str = Field(DEFAULT_EXCEPTION_LINK_TEMPLATE, description="link to an exception")
+    ar_dagster_url: str = Field(DEFAULT_DAGSTER_URL, description="the Dagster UI, for links to failed runs")
+
+    def delivery_rules(self) -> DeliveryRules:
+        return DeliveryRules(
+            lookback_days=int(self.text("ar_alert_lookback_days")),
+            min_severity=self.text("ar_alert_min_severity").strip().lower(),
+            max_per_run=max(1, int(self.text("ar_alert_max_per_run"))),
+            max_failed_attempts=max(1, int(self.text("ar_alert_max_failed_attempts"))),
+            send_interval_seconds=float(self.text("ar_alert_send_interval_seconds")),
+            link_template=self.text("ar_exception_link_template"),
+        )
+
+    def webhook_policy(self) -> WebhookPolicy:
+        return WebhookPolicy(
+            timeout_seconds=float(self.text("ar_webhook_timeout_seconds")),
+            max_attempts=max(1, int(self.text("ar_webhook_max_attempts"))),
+            backoff_seconds=float(self.text("ar_webhook_backoff_seconds")),
+        )
+
+    def retry_wait_seconds(self, attempt: int) -> float:
+        """Wait after the attempt-th delivery that left failures: doubling, at most an hour."""
+        return min(float(self.text("ar_alert_retry_seconds")) * 2 ** max(0, attempt - 1), 3600.0)
+
+
+@dataclass(frozen=True, eq=False)  # by identity: features cache what they build from one location
+class CodeLocation:
+    """What every feature of the code location is built from, at load."""
+
+    settings: Settings
+    project: DbtProject
+    manifest: dict[str, Any]
+
+
+def load_code_location(settings: Settings) -> CodeLocation:
+    project = DbtProject(project_dir=REPO_ROOT, profiles_dir=REPO_ROOT, target_path=settings.dbt_target_path)
+    return CodeLocation(settings, project, load_manifest(REPO_ROOT, settings.dbt_target_path))
+
+
+def dbt_resource(project: DbtProject) -> DbtCliResource:
+    return DbtCliResource(project_dir=project, profiles_dir=os.fspath(REPO_ROOT), dbt_executable=DBT_EXECUTABLE)

@@ -3,10 +3,10 @@
 A model may read (ref) models of its own layer and of earlier layers, never of a later one: an
 intermediate model never reads a mart, a mart never reads an alert, nothing but a report reads a
 report. Read from dbt's manifest, which `dbt parse` writes without touching the warehouse."""
+
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,8 +42,9 @@ def test_no_layer_reads_a_later_one(models: dict[str, dict[str, Any]]) -> None:
         for parent_id in node["depends_on"]["nodes"]:
             parent = models.get(parent_id)
             if parent is not None and LAYERS.index(layer_of(parent)) > rank:
-                upstream_reads.append(f"{node['original_file_path']} ({layer_of(node)}) reads "
-                                      f"{parent['name']} ({layer_of(parent)})")
+                upstream_reads.append(
+                    f"{node['original_file_path']} ({layer_of(node)}) reads {parent['name']} ({layer_of(parent)})"
+                )
     assert not upstream_reads, "\n".join(sorted(upstream_reads))
 
 
@@ -51,7 +52,8 @@ def test_no_intermediate_model_reads_a_mart(models: dict[str, dict[str, Any]]) -
     # The rule the layering was introduced for, stated on its own so its failure names it.
     reads = sorted(
         f"{node['name']} reads {models[parent_id]['name']}"
-        for node in models.values() if layer_of(node) == "intermediate"
+        for node in models.values()
+        if layer_of(node) == "intermediate"
         for parent_id in node["depends_on"]["nodes"]
         if parent_id in models and layer_of(models[parent_id]) == "marts"
     )
@@ -60,8 +62,11 @@ def test_no_intermediate_model_reads_a_mart(models: dict[str, dict[str, Any]]) -
 
 def test_base_models_are_tables(models: dict[str, dict[str, Any]]) -> None:
     # Set once per system in dbt_project.yml (staging/<system>/base): a new system's folder needs its entry.
-    views = sorted(node["name"] for node in models.values()
-                   if node["name"].startswith("base_") and node["config"]["materialized"] != "table")
+    views = sorted(
+        node["name"]
+        for node in models.values()
+        if node["name"].startswith("base_") and node["config"]["materialized"] != "table"
+    )
     assert not views, f"base models not materialised as tables (add staging/<system>/base to dbt_project.yml): {views}"
 
 

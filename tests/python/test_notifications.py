@@ -1,9 +1,10 @@
 """Alerts reach people: a real HTTP receiver on 127.0.0.1 stands in for Slack and Microsoft Teams.
 
 It checks what arrives (severity, subject, value, threshold, link), that 5xx and 429 are retried
-and a lasting failure is recorded and retried on the next tick, that a restart sends nothing
-twice, that failed runs and failed blocking checks are reported, and that the webhook URL appears
-in no log, no output and no warehouse row."""
+(Retry-After honoured) and a lasting failure is recorded and retried by the next delivery, that a
+second materialisation and a restart send nothing twice, that failed runs and failed blocking
+checks are reported, and that the webhook URL appears in no log, no output and no warehouse row."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,26 +32,18 @@ if str(REPO_ROOT) not in sys.path:  # `pytest` run without `python -m` from else
 import dagster as dg  # noqa: E402
 import duckdb  # noqa: E402
 
-from orchestration import alerting, notifications  # noqa: E402
-from orchestration.alerting import (  # noqa: E402
-    AlertingSettings,
-    DeliveryCursor,
-    Publication,
-    PreviousRun,
-    alert_delivery,
-    decide_delivery,
-    deliver_new_alerts_now,
-    evaluate_alert_sensor,
-    report_failed_run,
-)
-from orchestration.notifications import Channel, RetryPolicy, configured_channels, post_json  # noqa: E402
-from orchestration.publication import PUBLICATION_TABLE  # noqa: E402
-from orchestration.resources import Settings  # noqa: E402
+from orchestration.defs.alerts.assets import ALERT_DELIVERIES_KEY, alert_deliveries  # noqa: E402
+from orchestration.defs.alerts.sensors import RETRY_TAG, evaluate_retry, failed_run_alerts, report_failed_run  # noqa: E402
+from orchestration.lib import deliveries as deliveries_module  # noqa: E402
+from orchestration.lib import messages  # noqa: E402
+from orchestration.lib.deliveries import DeliveryReport, DeliveryRules, deliver_new_alerts  # noqa: E402
+from orchestration.lib.serving import PUBLICATION_TABLE  # noqa: E402
+from orchestration.lib.webhooks import Channel, SendResult, WebhookClient, WebhookPolicy, configured_channels  # noqa: E402
+from orchestration.resources import AlertSettings, Settings  # noqa: E402
 
 SLACK_SECRET = "T000SECRET/B000SECRET/slacktokenXYZ"
 TEAMS_SECRET = "sig=teamsSignatureSECRET123"
 LINK_TEMPLATE = "https://ar.example.com/exceptions/{exception_id}"
-NO_WAIT = RetryPolicy(timeout_seconds=5, max_attempts=3, backoff_base_seconds=0, backoff_cap_seconds=0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -64,6 +58,7 @@ class Receiver:
 
     port: int = 0
     received: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    arrived_at: list[float] = field(default_factory=list)
     scripts: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -93,6 +88,7 @@ def receiver() -> Iterator[Receiver]:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])).decode("utf-8"))
             with state.lock:
                 state.received.append((self.path, body))
+                state.arrived_at.append(time.monotonic())
             status, headers = state.respond_to(self.path)
             self.send_response(status)
             for name, value in headers.items():
@@ -143,21 +139,96 @@ create table marts.exception_deliveries (
 );
 """
 
-ALERT_ROWS = [
-    ("a1" * 16, "EXC-a1a1a1a1a1a1", "overdue_ratio", "延滞債権比率", "critical", 1, "overdue_ratio_pct", "company",
-     "company", "全社", "month", dt.date(2026, 10, 1), dt.date(2026, 10, 31), dt.date(2026, 10, 31),
-     Decimal("28.9113"), Decimal("20"), None, None,
-     "全社: 延滞債権比率 28.9% (延滞 155532577円 / 残高 538833700円)", True),
-    ("b2" * 16, "EXC-b2b2b2b2b2b2", "dso_deterioration", "DSO悪化", "warning", 2, "dso_days", "team", "東日本",
-     "東日本", "month", dt.date(2026, 10, 1), dt.date(2026, 10, 31), dt.date(2026, 10, 31),
-     Decimal("7.2"), Decimal("5"), None, None, "東日本: DSOが前月比 +7.2日 悪化 (62.1日)", True),
-    ("c3" * 16, None, "target_met", "目標達成", "info", 3, "collection_efficiency_pct", "company", "company", "全社",
-     "month", dt.date(2026, 10, 1), dt.date(2026, 10, 31), dt.date(2026, 10, 31), Decimal("127.0"), Decimal("100"),
-     None, None, "全社: 回収効率率 目標達成: 実績 101.56 / 目標 80.00 (達成率 127.0%)", False),
+ALERT_ROWS: list[tuple[Any, ...]] = [
+    (
+        "a1" * 16,
+        "EXC-a1a1a1a1a1a1",
+        "overdue_ratio",
+        "延滞債権比率",
+        "critical",
+        1,
+        "overdue_ratio_pct",
+        "company",
+        "company",
+        "全社",
+        "month",
+        dt.date(2026, 10, 1),
+        dt.date(2026, 10, 31),
+        dt.date(2026, 10, 31),
+        Decimal("28.9113"),
+        Decimal("20"),
+        None,
+        None,
+        "全社: 延滞債権比率 28.9% (延滞 155532577円 / 残高 538833700円)",
+        True,
+    ),
+    (
+        "b2" * 16,
+        "EXC-b2b2b2b2b2b2",
+        "dso_deterioration",
+        "DSO悪化",
+        "warning",
+        2,
+        "dso_days",
+        "team",
+        "東日本",
+        "東日本",
+        "month",
+        dt.date(2026, 10, 1),
+        dt.date(2026, 10, 31),
+        dt.date(2026, 10, 31),
+        Decimal("7.2"),
+        Decimal("5"),
+        None,
+        None,
+        "東日本: DSOが前月比 +7.2日 悪化 (62.1日)",
+        True,
+    ),
+    (
+        "c3" * 16,
+        None,
+        "target_met",
+        "目標達成",
+        "info",
+        3,
+        "collection_efficiency_pct",
+        "company",
+        "company",
+        "全社",
+        "month",
+        dt.date(2026, 10, 1),
+        dt.date(2026, 10, 31),
+        dt.date(2026, 10, 31),
+        Decimal("127.0"),
+        Decimal("100"),
+        None,
+        None,
+        "全社: 回収効率率 目標達成: 実績 101.56 / 目標 80.00 (達成率 127.0%)",
+        False,
+    ),
     # Detected long before the newest alert: outside the lookback, never sent.
-    ("d4" * 16, "EXC-d4d4d4d4d4d4", "overdue_ratio", "延滞債権比率", "critical", 1, "overdue_ratio_pct", "company",
-     "company", "全社", "month", dt.date(2026, 1, 1), dt.date(2026, 1, 31), dt.date(2026, 1, 31),
-     Decimal("45.9"), Decimal("20"), None, None, "全社: 延滞債権比率 45.9%", True),
+    (
+        "d4" * 16,
+        "EXC-d4d4d4d4d4d4",
+        "overdue_ratio",
+        "延滞債権比率",
+        "critical",
+        1,
+        "overdue_ratio_pct",
+        "company",
+        "company",
+        "全社",
+        "month",
+        dt.date(2026, 1, 1),
+        dt.date(2026, 1, 31),
+        dt.date(2026, 1, 31),
+        Decimal("45.9"),
+        Decimal("20"),
+        None,
+        None,
+        "全社: 延滞債権比率 45.9%",
+        True,
+    ),
 ]
 
 
@@ -177,21 +248,44 @@ def publish(warehouse: Path, serving: Path, run_id: str) -> None:
     """What publication.py does, in short: a copy of the marts with a record of the publication."""
     shutil.copy(warehouse, serving)
     with duckdb.connect(str(serving)) as connection:
-        connection.execute(f"create schema if not exists publication; drop table if exists {PUBLICATION_TABLE}; "
-                           f"create table {PUBLICATION_TABLE} (schema_name varchar, table_name varchar, "
-                           "row_count bigint, published_at timestamp, run_id varchar)")
-        connection.execute(f"insert into {PUBLICATION_TABLE} values ('marts', 'fct_kpi_alerts', 4, now(), ?)",
-                           [run_id])
+        connection.execute(
+            f"create schema if not exists publication; drop table if exists {PUBLICATION_TABLE}; "
+            f"create table {PUBLICATION_TABLE} (schema_name varchar, table_name varchar, "
+            "row_count bigint, published_at timestamp, run_id varchar)"
+        )
+        connection.execute(f"insert into {PUBLICATION_TABLE} values ('marts', 'fct_kpi_alerts', 4, now(), ?)", [run_id])
 
 
 def deliveries(settings: Settings) -> list[tuple]:
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as connection:
-        return connection.execute("select alert_id, channel, status, error, exception_id from "
-                                  "marts.exception_deliveries order by attempted_at, channel").fetchall()
+        return connection.execute(
+            "select alert_id, channel, status, error, exception_id from "
+            "marts.exception_deliveries order by attempted_at, channel"
+        ).fetchall()
 
 
-def quick_settings() -> AlertingSettings:
-    return AlertingSettings(send_interval_seconds=0, retry_seconds=60)
+def quick_rules() -> DeliveryRules:
+    return DeliveryRules(send_interval_seconds=0)
+
+
+def deliver(settings: Settings, log: Any = lambda message: None) -> DeliveryReport:
+    """One delivery, as the asset makes it, on the policy of the environment."""
+    with WebhookClient(AlertSettings.from_env().webhook_policy()) as client:
+        return deliver_new_alerts(
+            settings.serving_duckdb_path, settings.duckdb_path, configured_channels(), quick_rules(), client, log=log
+        )
+
+
+def materialise(
+    settings: Settings, instance: dg.DagsterInstance, tags: dict[str, str] | None = None
+) -> dg.ExecuteInProcessResult:
+    """The alert delivery asset, as the daily batch or the retry sensor materialises it."""
+    return dg.materialize(
+        [alert_deliveries],
+        resources={"settings": settings, "alerting": AlertSettings.from_env()},
+        instance=instance,
+        tags=tags,
+    )
 
 
 def slack_fields(body: dict[str, Any]) -> dict[str, str]:
@@ -223,8 +317,11 @@ def teams_facts(card: dict[str, Any]) -> dict[str, str]:
 
 
 def test_each_alert_arrives_in_slack_and_teams_with_its_facts(webhooks: Receiver, settings: Settings) -> None:
-    report = deliver_new_alerts_now(settings, quick_settings(), configured_channels())
-    assert (report.sent, report.failed) == (6, 0), "three alerts in the lookback, two channels"
+    instance = dg.DagsterInstance.ephemeral()
+    result = materialise(settings, instance)
+    assert result.success
+    metadata = result.asset_materializations_for_node("alerts__alert_deliveries")[0].metadata
+    assert (metadata["sent"].value, metadata["failed"].value) == (6, 0), "three alerts in the lookback, two channels"
 
     slack = {body["text"]: body for body in webhooks.bodies("/slack")}
     critical = next(body for text, body in slack.items() if "全社: 延滞債権比率 28.9%" in text)
@@ -232,13 +329,18 @@ def test_each_alert_arrives_in_slack_and_teams_with_its_facts(webhooks: Receiver
     header = critical["attachments"][0]["blocks"][0]["text"]["text"]
     assert "重大" in header and "CRITICAL" in header and "延滞債権比率" in header
     assert slack_fields(critical) == {
-        "対象 Subject": "全社", "実績値 Observed": "28.91%", "閾値 Threshold": "20%", "検知日 Detected": "2026-10-31",
-        "期間 Period": "月次 2026-10-01 〜 2026-10-31", "例外ID Exception": "EXC-a1a1a1a1a1a1",
+        "対象 Subject": "全社",
+        "実績値 Observed": "28.91%",
+        "閾値 Threshold": "20%",
+        "検知日 Detected": "2026-10-31",
+        "期間 Period": "月次 2026-10-01 〜 2026-10-31",
+        "例外ID Exception": "EXC-a1a1a1a1a1a1",
     }
     assert slack_button_url(critical) == "https://ar.example.com/exceptions/EXC-a1a1a1a1a1a1"
     warning = next(body for text, body in slack.items() if "東日本" in text)
     assert warning["attachments"][0]["color"] == "#F9A825"
-    assert slack_fields(warning)["実績値 Observed"] == "7.2日" and slack_fields(warning)["対象 Subject"] == "東日本 (チーム)"
+    assert slack_fields(warning)["実績値 Observed"] == "7.2日"
+    assert slack_fields(warning)["対象 Subject"] == "東日本 (チーム)"
     info = next(body for text, body in slack.items() if "目標達成" in text)
     assert slack_button_url(info) is None, "an info alert opens no exception, so has no link"
 
@@ -247,78 +349,101 @@ def test_each_alert_arrives_in_slack_and_teams_with_its_facts(webhooks: Receiver
     card = next(card for card in cards if teams_facts(card)["例外ID Exception"] == "EXC-a1a1a1a1a1a1")
     assert card["body"][0]["style"] == "attention" and "重大" in card["body"][0]["items"][0]["text"]
     assert teams_facts(card)["実績値 Observed"] == "28.91%" and teams_facts(card)["閾値 Threshold"] == "20%"
-    assert card["actions"] == [{"type": "Action.OpenUrl", "title": "例外を開く / Open exception",
-                                "url": "https://ar.example.com/exceptions/EXC-a1a1a1a1a1a1"}]
+    assert card["actions"] == [
+        {
+            "type": "Action.OpenUrl",
+            "title": "例外を開く / Open exception",
+            "url": "https://ar.example.com/exceptions/EXC-a1a1a1a1a1a1",
+        }
+    ]
 
     recorded = deliveries(settings)
     assert len(recorded) == 6 and {row[2] for row in recorded} == {"sent"}
     assert ("a1" * 16, "slack", "sent", None, "EXC-a1a1a1a1a1a1") in recorded
     assert not any(row[0] == "d4" * 16 for row in recorded), "outside the lookback"
 
+    count = len(webhooks.received)
+    again = materialise(settings, instance)
+    assert again.success and len(webhooks.received) == count, "a second materialisation sends nothing new"
+    assert again.asset_materializations_for_node("alerts__alert_deliveries")[0].metadata["already_delivered"].value == 6
+    assert len(deliveries(settings)) == 6
+
 
 def test_a_server_error_then_success_is_retried_and_retry_after_is_honoured(receiver: Receiver) -> None:
     channel = Channel("slack", receiver.url("/slack/hook"))
-    receiver.script("/slack/hook", 500, (429, {"Retry-After": "7"}), 200)
-    waits: list[float] = []
-    policy = RetryPolicy(max_attempts=4, backoff_base_seconds=0.5, backoff_cap_seconds=30)
-    result = post_json(channel, {"text": "x"}, policy, sleep=waits.append)
-    assert (result.ok, result.attempts, result.status) == (True, 3, 200)
-    assert waits == [0.5, 7.0], "exponential after a 500, the receiver's Retry-After after a 429"
-    assert len(receiver.received) == 3
+    receiver.script("/slack/hook", 500, (429, {"Retry-After": "1"}), 200)
+    with WebhookClient(WebhookPolicy(max_attempts=4, backoff_seconds=0.05)) as client:
+        result = client.post(channel, {"text": "x"})
+        assert (result.ok, result.attempts, result.status) == (True, 3, 200)
+        assert len(receiver.received) == 3
+        first_wait, second_wait = (b - a for a, b in zip(receiver.arrived_at, receiver.arrived_at[1:], strict=False))
+        assert first_wait < 0.9, "after a 500: urllib3's backoff (none before the first retry)"
+        assert 1.0 <= second_wait < 2.5, "after a 429: the receiver's Retry-After"
 
-    receiver.script("/slack/hook", 400)
-    refused = post_json(channel, {"text": "x"}, policy, sleep=waits.append)
-    assert (refused.ok, refused.attempts, refused.status) == (False, 1, 400), "a 4xx is not retried"
+        receiver.script("/slack/hook", 400)
+        refused = client.post(channel, {"text": "x"})
+        assert (refused.ok, refused.attempts, refused.status) == (False, 1, 400), "a 4xx is not retried"
+        assert refused.error and refused.error.startswith("HTTP 400")
+
+        receiver.script("/slack/hook", 503)
+        exhausted = client.post(channel, {"text": "x"})
+        assert (exhausted.ok, exhausted.attempts, exhausted.status) == (False, 4, 503), "AR_WEBHOOK_MAX_ATTEMPTS tries"
 
 
-def test_a_lasting_failure_is_recorded_and_retried_on_the_next_tick(webhooks: Receiver, settings: Settings) -> None:
+def test_a_lasting_failure_is_recorded_and_retried_with_backoff(
+    webhooks: Receiver, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AR_ALERT_RETRY_SECONDS", "60")
     webhooks.script("/teams", 503)
     instance = dg.DagsterInstance.ephemeral()
-    alerting_settings = quick_settings()
+    alerting = AlertSettings.from_env()
+    assert not evaluate_retry(dg.build_sensor_context(instance=instance), alerting, time.time()).run_requests
 
-    first_tick = evaluate_alert_sensor(dg.build_sensor_context(instance=instance), settings, alerting_settings, now=1000)
-    assert len(first_tick.run_requests) == 1
-    assert DeliveryCursor.from_json(first_tick.cursor).publication_id.startswith("run00001@"), "the publication's run"
-    run = alert_delivery.execute_in_process(resources={"settings": settings}, instance=instance,
-                                           tags=first_tick.run_requests[0].tags)
-    assert run.success
+    assert materialise(settings, instance).success
     failed = [row for row in deliveries(settings) if row[2] == "failed"]
     assert {row[1] for row in failed} == {"teams"} and len(failed) == 3
     assert all(row[3].startswith("HTTP 503") for row in failed)
-    assert instance.get_run_by_id(run.run_id).tags["ar/alerts_failed"] == "3"
 
-    cursor = first_tick.cursor
-    too_soon = evaluate_alert_sensor(dg.build_sensor_context(instance=instance, cursor=cursor), settings,
-                                     alerting_settings, now=dt.datetime.now().timestamp() + 10)
-    assert not too_soon.run_requests and "Retrying failed deliveries in" in too_soon.skip_reason.skip_message
+    too_soon = evaluate_retry(dg.build_sensor_context(instance=instance), alerting, time.time() + 10)
+    assert not too_soon.run_requests and too_soon.skip_reason
+    assert "Retrying failed deliveries in" in (too_soon.skip_reason.skip_message or "")
 
     webhooks.script("/teams", 202)
-    next_tick = evaluate_alert_sensor(dg.build_sensor_context(instance=instance, cursor=cursor), settings,
-                                      alerting_settings, now=dt.datetime.now().timestamp() + 61)
-    assert len(next_tick.run_requests) == 1
+    retry = evaluate_retry(dg.build_sensor_context(instance=instance), alerting, time.time() + 61)
+    (request,) = retry.run_requests or []
+    assert request.asset_selection == [ALERT_DELIVERIES_KEY] and request.tags[RETRY_TAG] == "1"
+    assert request.tags["ar/duckdb_writer"], "a retry writes the delivery record: one writer at a time"
     slack_before = len(webhooks.bodies("/slack"))
-    assert alert_delivery.execute_in_process(resources={"settings": settings}, instance=instance,
-                                             tags=next_tick.run_requests[0].tags).success
+    assert materialise(settings, instance, tags=dict(request.tags)).success
     assert len(webhooks.bodies("/slack")) == slack_before, "Slack had them all: nothing resent"
     statuses = [(row[1], row[2]) for row in deliveries(settings)]
     assert statuses.count(("teams", "sent")) == 3 and statuses.count(("slack", "sent")) == 3
 
-    settled = evaluate_alert_sensor(dg.build_sensor_context(instance=instance, cursor=next_tick.cursor), settings,
-                                    alerting_settings, now=dt.datetime.now().timestamp() + 3600)
-    assert not settled.run_requests and "Delivered everything" in settled.skip_reason.skip_message
+    settled = evaluate_retry(dg.build_sensor_context(instance=instance), alerting, time.time() + 3600)
+    assert not settled.run_requests and settled.skip_reason
+    assert "Delivered everything" in (settled.skip_reason.skip_message or "")
+    assert [alerting.retry_wait_seconds(attempt) for attempt in (1, 2, 3, 8)] == [60, 120, 240, 3600], (
+        "the wait doubles per retry, at most an hour"
+    )
 
 
 def test_a_restart_sends_nothing_twice(webhooks: Receiver, settings: Settings) -> None:
-    assert deliver_new_alerts_now(settings, quick_settings(), configured_channels()).sent == 6
+    assert deliver(settings).sent == 6
     count = len(webhooks.received)
     # A new process: nothing in memory, the same delivery record in the warehouse.
-    script = ("from orchestration.alerting import AlertingSettings, deliver_new_alerts_now\n"
-              "from orchestration.notifications import configured_channels\n"
-              "from orchestration.resources import Settings\n"
-              "report = deliver_new_alerts_now(Settings.from_env(), AlertingSettings.from_env(), configured_channels())\n"
-              "print(report.sent, report.already_delivered)\n")
-    restarted = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, env=dict(os.environ),
-                               capture_output=True, text=True, timeout=120)
+    script = (
+        "from orchestration.lib.deliveries import DeliveryRules, deliver_new_alerts\n"
+        "from orchestration.lib.webhooks import WebhookClient, configured_channels\n"
+        "from orchestration.resources import AlertSettings, Settings\n"
+        "settings, alerting = Settings.from_env(), AlertSettings.from_env()\n"
+        "with WebhookClient(alerting.webhook_policy()) as client:\n"
+        "    report = deliver_new_alerts(settings.serving_duckdb_path, settings.duckdb_path,\n"
+        "                                configured_channels(), alerting.delivery_rules(), client)\n"
+        "print(report.sent, report.already_delivered)\n"
+    )
+    restarted = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=120
+    )
     assert restarted.returncode == 0, restarted.stderr[-2000:]
     assert restarted.stdout.split() == ["0", "6"]
     assert len(webhooks.received) == count
@@ -326,13 +451,17 @@ def test_a_restart_sends_nothing_twice(webhooks: Receiver, settings: Settings) -
 
 
 def test_the_webhook_url_never_appears_in_logs_output_or_the_record(
-        webhooks: Receiver, settings: Settings, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    webhooks: Receiver,
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     caplog.set_level(logging.DEBUG)
     webhooks.script("/slack", 500)
     # Teams points at a port nobody listens on: a network error, with the secret in the URL.
     monkeypatch.setenv("AR_TEAMS_WEBHOOK_URL", f"http://127.0.0.1:9/teams/{TEAMS_SECRET}")
-    report = deliver_new_alerts_now(settings, quick_settings(), configured_channels(), log=print)
+    report = deliver(settings, log=print)
     assert report.failed == 6 and report.sent == 0
     channel = configured_channels()[0]
     assert "SECRET" not in repr(channel) and "SECRET" not in repr(configured_channels())
@@ -342,39 +471,22 @@ def test_the_webhook_url_never_appears_in_logs_output_or_the_record(
         assert SLACK_SECRET not in text and TEAMS_SECRET not in text and "SECRET" not in text
         assert "127.0.0.1:9" not in text
     assert "Delivery to slack" in caplog.text, "the logs say what failed, by channel name"
-    assert notifications.redact(f"boom at {channel.url} ok", [channel.url]) == "boom at <redacted-url> ok"
+    assert "urllib3" in caplog.text, "urllib3's own retry records were there, and redacted"
+    assert messages.redact(f"boom at {channel.url} ok", [channel.url]) == "boom at <redacted-url> ok"
 
 
 def test_a_channel_without_url_is_skipped(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AR_SLACK_WEBHOOK_URL", raising=False)
     monkeypatch.setenv("AR_TEAMS_WEBHOOK_URL", "  ")
     assert configured_channels() == []
-    assert deliver_new_alerts_now(settings, quick_settings(), configured_channels()).sent == 0
-    decision = decide_delivery(Publication("p", 3), [], None, None, 0, quick_settings())
-    assert decision.request_key is None and "No webhook configured" in decision.reason
-
-
-def test_the_sensor_decides_by_publication_and_outcome() -> None:
-    settings = AlertingSettings(retry_seconds=300)
-    publication = Publication("run1@20261101T060000", 4)
-    first = decide_delivery(publication, ["slack"], None, None, 0, settings)
-    assert first.request_key and first.cursor.attempt == 1
-    running = decide_delivery(publication, ["slack"], first.cursor, PreviousRun("in_progress"), 10, settings)
-    assert running.request_key is None
-    done = decide_delivery(publication, ["slack"], first.cursor, PreviousRun("success", ended_at=5), 10, settings)
-    assert done.request_key is None
-    deferred = decide_delivery(publication, ["slack"], first.cursor, PreviousRun("success", deferred=7, ended_at=5),
-                               6, settings)
-    assert deferred.request_key and deferred.cursor.attempt == 2, "alerts over the per-run cap go at once"
-    failed = PreviousRun("success", failed=1, ended_at=100)
-    assert decide_delivery(publication, ["slack"], first.cursor, failed, 399, settings).request_key is None
-    assert decide_delivery(publication, ["slack"], first.cursor, failed, 400, settings).request_key
-    later = DeliveryCursor(publication.publication_id, ("slack",), 3, "k-3")
-    assert decide_delivery(publication, ["slack"], later, failed, 100 + 1199, settings).request_key is None, \
-        "the wait doubles per retry"
-    new_publication = decide_delivery(Publication("run2@20261102T060000", 1), ["slack"], later, failed, 101, settings)
-    assert new_publication.request_key and new_publication.cursor.attempt == 1
-    assert decide_delivery(Publication("run2", 0), ["slack"], None, None, 0, settings).request_key is None
+    instance = dg.DagsterInstance.ephemeral()
+    result = materialise(settings, instance)
+    metadata = result.asset_materializations_for_node("alerts__alert_deliveries")[0].metadata
+    assert (metadata["sent"].value, metadata["pending"].value, metadata["channels"].value) == (0, 0, "none")
+    assert not evaluate_retry(
+        dg.build_sensor_context(instance=instance), AlertSettings.from_env(), time.time()
+    ).run_requests
+    assert deliveries(settings) == []
 
 
 @dg.asset
@@ -399,14 +511,18 @@ def failing_job() -> None:
 
 def failure_context(instance: dg.DagsterInstance, run_id: str) -> dg.RunFailureSensorContext:
     run = instance.get_run_by_id(run_id)
+    assert run is not None
     failure = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.RUN_FAILURE).records[0]
+    event = failure.event_log_entry.dagster_event
+    assert event is not None
     return dg.build_run_status_sensor_context(
-        sensor_name="run_failure_hook", dagster_event=failure.event_log_entry.dagster_event,
-        dagster_instance=instance, dagster_run=run).for_run_failure()
+        sensor_name="failed_run_alerts", dagster_event=event, dagster_instance=instance, dagster_run=run
+    ).for_run_failure()
 
 
-def test_failed_runs_and_failed_blocking_checks_are_reported(webhooks: Receiver,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_runs_and_failed_blocking_checks_are_reported(
+    webhooks: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("AR_DAGSTER_URL", "http://dagster.internal:3000/")
     instance = dg.DagsterInstance.ephemeral()
     crashed = failing_job.execute_in_process(instance=instance, raise_on_error=False)
@@ -425,30 +541,33 @@ def test_failed_runs_and_failed_blocking_checks_are_reported(webhooks: Receiver,
     assert "ブロッキングチェック失敗" in slack_check["attachments"][0]["blocks"][0]["text"]["text"]
     assert slack_fields(slack_check)["published_marts_stand_in"] == "balances_tie_out: AR ≠ GL"
     assert teams_facts(teams_card(teams_check))["失敗件数 Failed checks"] == "1"
-    assert alerting.RUN_FAILURE_HANDLERS == (report_failed_run,)
+    assert isinstance(failed_run_alerts, dg.RunStatusSensorDefinition), "the run failure sensor posts them"
 
 
 def test_a_delivery_is_given_up_after_the_maximum_failed_attempts_and_messages_are_paced() -> None:
     connection = duckdb.connect()
     connection.execute(ALERTS_DDL)
-    record = alerting.WarehouseDeliveryRecord(connection)
-    alert = notifications.AlertNotice(*[ALERT_ROWS[0][i] for i in (0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18)])
+    record = deliveries_module.WarehouseDeliveryRecord(connection)
+    fields = [ALERT_ROWS[0][i] for i in (0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18)]
+    alert = messages.AlertNotice(*fields)
     channels = [Channel("slack", "http://127.0.0.1:9/never-called")]
     attempts: list[str] = []
 
-    def refuse(channel: Channel, payload: dict) -> notifications.SendResult:
+    def refuse(channel: Channel, payload: Any) -> SendResult:
         attempts.append(channel.name)
-        return notifications.SendResult(channel.name, False, 1, 404, "HTTP 404 Not Found: no_service")
+        return SendResult(channel.name, False, 1, 404, "HTTP 404 Not Found: no_service")
 
+    rules = DeliveryRules(max_failed_attempts=3, send_interval_seconds=0)
     for _ in range(4):
-        report = alerting.deliver_alerts([alert], channels, record, max_failed_attempts=3, send=refuse)
+        report = deliveries_module.deliver_alerts([alert], channels, record, refuse, rules)
     assert len(attempts) == 3 and (report.failed, report.given_up) == (0, 1)
-    assert connection.execute("select count(*), min(error) from marts.exception_deliveries "
-                              "where status = 'failed'").fetchone() == (3, "HTTP 404 Not Found: no_service")
+    assert connection.execute(
+        "select count(*), min(error) from marts.exception_deliveries where status = 'failed'"
+    ).fetchone() == (3, "HTTP 404 Not Found: no_service")
 
     waits: list[float] = []
     clock = iter([0.0, 0.0, 0.2, 1.0, 5.0, 5.0]).__next__
-    pacer = alerting.Pacer(1.0, sleep=waits.append, clock=clock)
+    pacer = deliveries_module.Pacer(1.0, sleep=waits.append, clock=clock)
     for channel in ("slack", "teams", "slack", "slack"):
         pacer.wait_for(channel)
     assert waits == [pytest.approx(0.8)], "one message a second per channel; channels do not wait for each other"

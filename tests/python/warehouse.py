@@ -1,4 +1,5 @@
 """Running the real dbt project from tests: a DuckDB file, a landing folder, the as-of date."""
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,9 @@ DBT = Path(sys.executable).with_name("dbt")
 DEFAULT_WAREHOUSE = REPO_ROOT / "warehouse" / "ar.duckdb"
 
 
-def run_dbt(args: list[str], work_dir: Path, duckdb_path: Path, landing_dir: Path | None = None,
-            as_of_date: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_dbt(
+    args: list[str], work_dir: Path, duckdb_path: Path, landing_dir: Path | None = None, as_of_date: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run dbt from the repository root into its own DuckDB file and target folder, so tests never
     touch the warehouse a developer built."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AR_")}

@@ -21,9 +21,10 @@ from orchestration.lib.reports import (
     write_quarterly_risk,
     write_weekly_executive,
 )
-from orchestration.publication import PUBLICATION_TABLE, SERVING_ASSET_KEY
+from orchestration.defs.dbt.translator import owner_of_group
+from orchestration.defs.serving.assets import SERVING_ASSET_KEY
+from orchestration.lib.serving import PUBLICATION_TABLE
 from orchestration.resources import REPO_ROOT, CodeLocation, Settings
-from orchestration.translator import owner_of_group
 
 REPORT_GROUP = "reports"
 
@@ -60,7 +61,7 @@ def build_report_asset(spec: ReportSpec) -> dg.AssetsDefinition:
         kinds={"html"},
         description=f"{spec.description} Written from the serving copy into AR_REPORTS_DIR.",
     )
-    def report(context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
+    def report(context: dg.AssetExecutionContext, settings: Settings) -> dg.MaterializeResult:
         if not settings.serving_duckdb_path.exists():
             raise dg.Failure(f"No serving copy at {settings.serving_duckdb_path}: publish the marts first.",
                              allow_retries=False)

@@ -14,10 +14,11 @@ from typing import Any
 
 import duckdb
 
+from orchestration.lib.serving import PUBLICATION_TABLE  # written by the publication
+
 Row = dict[str, Any]
 
 SCHEMA = "marts"
-PUBLICATION_TABLE = "publication.published_tables"  # written by orchestration.publication
 ALERTS_SHOWN = 12
 TOP_WRITE_OFFS_SHOWN = 10
 TOP_RISKS_SHOWN = 15

@@ -1,17 +1,16 @@
 """How dbt nodes appear in Dagster: asset keys, groups (layer and area) and owners, named once.
 
-    landing file  billing/invoices.csv          -> landing/billing/invoices   group landing_billing
-    staging       models/staging/billing/...    -> staging/stg_billing__...   group staging_billing
-    intermediate  models/intermediate/receivables/... -> intermediate/int_... group intermediate_receivables
-    marts         models/marts/receivables/...  -> marts/fct_kpi_monthly      group marts_receivables
-    seeds                                        -> reference/<seed>          group reference
+landing file  billing/invoices.csv          -> landing/billing/invoices   group landing_billing
+staging       models/staging/billing/...    -> staging/stg_billing__...   group staging_billing
+intermediate  models/intermediate/receivables/... -> intermediate/int_... group intermediate_receivables
+marts         models/marts/receivables/...  -> marts/fct_kpi_monthly      group marts_receivables
+seeds                                        -> reference/<seed>          group reference
 """
-from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetKey
+import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
 LANDING_LAYER = "landing"
@@ -40,9 +39,9 @@ def owner_of_group(group_name: str) -> str:
     return OWNERS_BY_LAYER.get(layer, OWNERS_BY_LAYER["marts"])
 
 
-def landing_asset_key(system: str, table: str) -> AssetKey:
+def landing_asset_key(system: str, table: str) -> dg.AssetKey:
     """The asset of one landing file, `<landing>/<system>/<table>.csv` (or .parquet)."""
-    return AssetKey([LANDING_LAYER, system, table])
+    return dg.AssetKey([LANDING_LAYER, system, table])
 
 
 def landing_group(system: str) -> str:
@@ -58,16 +57,13 @@ class ArDbtTranslator(DagsterDbtTranslator):
 
     def __init__(self) -> None:
         super().__init__(
-            settings=DagsterDbtTranslatorSettings(
-                enable_asset_checks=True,
-                enable_source_tests_as_checks=True,
-            )
+            settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_source_tests_as_checks=True)
         )
 
-    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
             return landing_asset_key(dbt_resource_props["source_name"], dbt_resource_props["name"])
-        return AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+        return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         resource_type = dbt_resource_props["resource_type"]

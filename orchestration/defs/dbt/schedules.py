@@ -1,12 +1,11 @@
 """The daily batch (日次バッチ): every landing file, every dbt model and test, every suite, then
-the serving copy (and whatever other modules add downstream, such as reports)."""
+the serving copy, alert delivery and reports (everything downstream)."""
 
 import os
 
 import dagster as dg
 
-from orchestration.assets import DUCKDB_WRITER_TAG
-from orchestration.resources import CodeLocation
+from orchestration.resources import DUCKDB_WRITER_TAG
 
 # Cron and timezone of the daily batch; the default is 06:00 in Tokyo, before the working day.
 DAILY_CRON = os.environ.get("AR_DAILY_CRON") or "0 6 * * *"
@@ -19,7 +18,7 @@ EVERYTHING = dg.AssetSelection.all() | dg.AssetSelection.all_asset_checks()
 daily_build = dg.define_asset_job(
     name="daily_build",
     selection=EVERYTHING,
-    description="日次バッチ: landing suites, dbt build with every test, mart suites, publication.",
+    description="日次バッチ: landing suites, dbt build with every test, mart suites, publication, alerts, reports.",
     tags={DUCKDB_WRITER_TAG: "build"},
 )
 
@@ -31,7 +30,3 @@ daily_build_schedule = dg.ScheduleDefinition(
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description=f"日次バッチ at {DAILY_CRON} ({TIMEZONE}); AR_DAILY_CRON changes it.",
 )
-
-
-def build_definitions(location: CodeLocation) -> dg.Definitions:
-    return dg.Definitions(jobs=[daily_build], schedules=[daily_build_schedule])

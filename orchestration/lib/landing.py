@@ -1,0 +1,128 @@
+"""The landing contract as the dbt manifest declares it, and the one reader of landing files.
+
+Each dbt source is one landing file, `<landing>/<system>/<table>.csv` (or `.parquet`); its columns
+carry `meta: {required: true}` and the source `meta: {required_file: true}` (the contract written
+once, in models/staging/<system>/_<system>__sources.yml). The landing asset (rows taken in), the
+landing sensor (what changed) and the landing suites (columns present, file readable) read files
+through `landing_reader`, which reads them the way dbt's read_landing macro does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from landing.prepare import ZENGIN_FOLDER, ZENGIN_TABLE, zengin_files
+
+# Every column as text, so a bad value is one row's problem, not the file's: the options of
+# duckdb__read_landing (macros/staging/read_landing.sql); a test compares them with the manifest.
+CSV_OPTIONS = "header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', null_padding = true"
+EXTENSIONS = ("csv", "parquet")
+Fingerprint = tuple[int, int]  # (modification time in ns, size in bytes)
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    """One landing file of the contract."""
+
+    system: str
+    table: str
+    description: str
+    is_required: bool
+    required_columns: tuple[str, ...]
+
+    @property
+    def relative_stem(self) -> str:
+        return f"{self.system}/{self.table}"
+
+    def candidates(self, landing_dir: Path) -> list[Path]:
+        return [landing_dir / f"{self.relative_stem}.{extension}" for extension in EXTENSIONS]
+
+    def find(self, landing_dir: Path | None) -> Path | None:
+        """The file that landed, if any (dbt refuses a .csv and a .parquet together)."""
+        if landing_dir is None:
+            return None
+        return next((path for path in self.candidates(landing_dir) if path.is_file()), None)
+
+
+def _meta(node: Mapping[str, Any]) -> Mapping[str, Any]:
+    return {**(node.get("meta") or {}), **((node.get("config") or {}).get("meta") or {})}
+
+
+def landing_files(manifest: Mapping[str, Any]) -> list[LandingFile]:
+    """Every landing file the dbt sources declare, in a stable order."""
+    files = [
+        LandingFile(
+            system=source["source_name"],
+            table=source["name"],
+            description=source.get("description") or "",
+            is_required=bool(_meta(source).get("required_file")),
+            required_columns=tuple(name for name, column in source["columns"].items() if _meta(column).get("required")),
+        )
+        for source in manifest["sources"].values()
+    ]
+    return sorted(files, key=lambda landing_file: landing_file.relative_stem)
+
+
+def landing_reader(path: Path) -> str:
+    """The DuckDB table function reading a landing file as dbt does."""
+    quoted = str(path).replace("'", "''")
+    return f"read_parquet('{quoted}')" if path.suffix == ".parquet" else f"read_csv('{quoted}', {CSV_OPTIONS})"
+
+
+def count_rows(path: Path) -> int:
+    with duckdb.connect() as connection:
+        row = connection.execute(f"select count(*) from {landing_reader(path)}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def file_version(path: Path | None) -> str:
+    if path is None:
+        return "absent"
+    stat = path.stat()
+    return f"{path.suffix.lstrip('.')}-{stat.st_size}-{stat.st_mtime_ns}"
+
+
+# ---------------------------------------------------------------------------------------------
+# What the landing sensor compares
+# ---------------------------------------------------------------------------------------------
+
+
+def scan_landing(landing_dir: Path, files: Sequence[LandingFile]) -> dict[str, Fingerprint]:
+    """The fingerprint of every landing file present, by path relative to the landing folder,
+    全銀協 bank files (`bank/zengin/…`, deposits of bank/transactions) included."""
+    paths = [path for landing_file in files for path in landing_file.candidates(landing_dir)]
+    paths += zengin_files(landing_dir)
+    found = {}
+    for path in paths:
+        if path.is_file():
+            stat = path.stat()
+            found[path.relative_to(landing_dir).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def settled(
+    current: Mapping[str, Fingerprint], previous: Mapping[str, Fingerprint], settle_seconds: float, now_ns: int
+) -> dict[str, Fingerprint]:
+    """The state to act on: a file modified less than settle_seconds ago keeps its previous
+    fingerprint (or stays unknown) until it has been left alone that long."""
+    state = {}
+    for path, fingerprint in current.items():
+        if now_ns - fingerprint[0] >= settle_seconds * 1e9:
+            state[path] = fingerprint
+        elif path in previous:
+            state[path] = previous[path]
+    return state
+
+
+def changed_paths(previous: Mapping[str, Fingerprint], current: Mapping[str, Fingerprint]) -> list[str]:
+    return sorted(path for path in previous.keys() | current.keys() if previous.get(path) != current.get(path))
+
+
+def stem_of_path(path: str) -> str:
+    """`<system>/<table>` of a landing path (a 全銀協 file belongs to bank/transactions)."""
+    return ZENGIN_TABLE if path.startswith(f"{ZENGIN_FOLDER}/") else path.rsplit(".", 1)[0]
