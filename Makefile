@@ -56,7 +56,12 @@ docs: $(INSTALLED)
 	$(DBT) docs generate --static
 	@echo "Open target/static_index.html (one self-contained file) or run: $(DBT) docs serve"
 
+# Python (ruff lint and format, mypy), YAML (yamllint) and SQL (sqlfluff with the dbt templater).
 lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/yamllint --strict .
 	$(BIN)/sqlfluff lint models tests/dbt
 
 clean:

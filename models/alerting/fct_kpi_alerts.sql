@@ -1,3 +1,5 @@
+-- Columns written by Jinja loops: layout (LT02) unchecked, see .sqlfluff.
+-- noqa: disable=LT02
 -- アラート — every alert that fired: one row per rule, KPI, subject and detection period, from the
 -- rule models in models/alerting/rules (thresholds and severities from the seed alert_rules,
 -- kpis.md "Targets and alerts"; seed documents 000, 001, 004). alert_id is a hash of what the alert
@@ -19,18 +21,16 @@
     'threshold_value', 'measured_value', 'baseline_value', 'finding_ja',
 ] %}
 
-with {% for rule_model in rule_models %}
-    {{ rule_model }} as (
-        select * from {{ ref(rule_model) }}
-    ),
+with {% for rule_model in rule_models %}{{ rule_model }} as (
+    select * from {{ ref(rule_model) }}
+),
 
-
-    {% endfor -%}
+{% endfor -%}
 
 fired_alerts as (
     {%- for rule_model in rule_models %}
-        select {{ alert_columns | join(', ') }} from {{ rule_model }}
-        {{- '\n    union all' if not loop.last }}
+    select {{ alert_columns | join(', ') }} from {{ rule_model }}
+    {{- '\n    union all' if not loop.last }}
     {%- endfor %}
 ),
 

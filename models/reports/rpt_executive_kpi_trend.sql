@@ -1,3 +1,5 @@
+-- Columns written by Jinja loops: layout (LT02) unchecked, see .sqlfluff.
+-- noqa: disable=LT02
 -- 経営ビュー (executive view, seed 000: KPI・傾向・回収率・損益影響) — one row per month for the company:
 -- the receivable KPIs against their targets (fct_kpi_monthly), the month-on-month trend, the
 -- collection rate, write-offs and their P&L impact, legal recoveries and costs, month-end cash, and
@@ -93,10 +95,9 @@ final as (
         cast(coalesce(legal_by_month.legal_cost_amount, 0) as decimal(38, 2)) as legal_cost_amount,
         cash_by_month.month_end_balance_amount as month_end_cash_balance_amount,
         cash_by_month.cash_improvement_pct,
-    {%- for count in alert_counts %}
+        {%- for count in alert_counts %}
         {{ count_or_zero('company_alerts_by_month.' ~ count) }} as {{ count }}{{ ',' if not loop.last }}
-    
-    {%- endfor %}
+        {%- endfor %}
     from trend
     left join legal_by_month
         on trend.month_start = legal_by_month.month_start

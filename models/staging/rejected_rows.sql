@@ -31,7 +31,7 @@ unioned as (
 
 final as (
     select
-        {{ dbt.hash(dbt.concat(["source_system", "'|'", "source_table", "'|'", try_cast_to('source_row_number', dbt.type_string())])) }}
+        {{ dbt.hash(dbt.concat(["source_system", "'|'", "source_table", "'|'", try_cast_to('source_row_number', dbt.type_string())])) }}  -- noqa: LT05
             as rejected_row_id,
         source_system,
         source_table,

@@ -1,4 +1,7 @@
--- Rule: collectors' collected_amount summed over all owners equals the company's collections from customers that have an owner, month by month (fct_collector_monthly, fct_team_monthly) and over the whole span (fct_collector_weekly: ISO weeks straddle months); and tasks_completed_count summed over collectors equals every task completed by the as-of date.
+-- Rule: collectors' collected_amount summed over all owners equals the company's collections from customers that have
+-- an owner, month by month (fct_collector_monthly, fct_team_monthly) and over the whole span (fct_collector_weekly:
+-- ISO weeks straddle months); and tasks_completed_count summed over collectors equals every task completed by the
+-- as-of date.
 with fct_collector_weekly as (
     select * from {{ ref('fct_collector_weekly') }}
 ),

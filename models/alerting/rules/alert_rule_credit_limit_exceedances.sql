@@ -5,7 +5,9 @@
 -- so the alert keeps its id from one daily run to the next while the exceedance lasts, and a new
 -- exceedance after the customer came back under the limit is a new alert. A customer without a
 -- credit limit (null or 0) is not judged.
-with {{ alert_rule_inputs('credit_limit_exceeded', ['fct_invoice_balance_history', 'dim_customer', 'int_reporting_dates']) }},
+with {{ alert_rule_inputs(
+    'credit_limit_exceeded', ['fct_invoice_balance_history', 'dim_customer', 'int_reporting_dates']
+) }},
 
 limited_customers as (
     select

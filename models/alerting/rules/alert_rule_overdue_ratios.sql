@@ -3,7 +3,9 @@
 -- and each customer (the customer's ratio from its own parts in fct_ar_monthly, to two decimals as
 -- the KPI marts publish it). Closed months only; the explicit unresolved customer is not a debtor
 -- and raises no customer alert (it still counts in the company and team ratios).
-with {{ alert_rule_inputs('overdue_ratio', ['fct_kpi_monthly', 'fct_kpi_team_monthly', 'fct_ar_monthly', 'dim_customer']) }},
+with {{ alert_rule_inputs(
+    'overdue_ratio', ['fct_kpi_monthly', 'fct_kpi_team_monthly', 'fct_ar_monthly', 'dim_customer']
+) }},
 
 company_and_team_ratios as (
     {{ company_and_team_months(['ending_ar', 'ending_overdue_ar', 'overdue_ratio_pct'], closed_only=true) }}

@@ -1,3 +1,5 @@
+-- Columns written by Jinja loops: layout (LT02) unchecked, see .sqlfluff.
+-- noqa: disable=LT02
 -- The additive parts of the people KPIs (kpis.md, people and process; seed documents 000 and 004)
 -- at their finest grain, assignee × day, so the weekly, monthly and team marts sum them and divide
 -- last. Each part is dated by its own event: a task's completion (handled, lead time, recurrence,
@@ -108,7 +110,7 @@ activities as (
         cast(stg_crm__activities.activity_at as date) as part_date,
         count(*) as activity_count,
         {%- for channel in ['call', 'email', 'letter', 'visit', 'sms', 'portal', 'other'] %}
-            sum(case when stg_crm__activities.channel = '{{ channel }}' then 1 else 0 end) as {{ channel }}_count,
+        sum(case when stg_crm__activities.channel = '{{ channel }}' then 1 else 0 end) as {{ channel }}_count,
         {%- endfor %}
         sum(case when stg_crm__activities.is_automated then 1 else 0 end) as automated_activity_count
     from stg_crm__activities
@@ -155,8 +157,7 @@ legal_events as (
     from stg_legal__events
     inner join stg_legal__cases on stg_legal__events.legal_case_id = stg_legal__cases.legal_case_id
     cross join int_reporting_dates
-    where
-        stg_legal__cases.assignee_id is not null
+    where stg_legal__cases.assignee_id is not null
         and stg_legal__events.event_date <= int_reporting_dates.as_of_date
     group by stg_legal__cases.assignee_id, stg_legal__events.event_date
 ),
@@ -174,18 +175,16 @@ legal_events as (
 
 parts_unioned as (
     {%- for source_cte, source_parts in sources %}
-        select
-            assignee_id,
-            part_date,
+    select
+        assignee_id,
+        part_date,
         {%- for part, data_type in parts %}
-            {{ part if part in source_parts else 'cast(0 as ' ~ data_type ~ ')' }}
-                as {{ part }}{{ ',' if not loop.last }}
-        
+        {{ part if part in source_parts else 'cast(0 as ' ~ data_type ~ ')' }} as {{ part }}{{ ',' if not loop.last }}
         {%- endfor %}
-        from {{ source_cte }}
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
+    from {{ source_cte }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
     {%- endfor %}
 ),
 
@@ -193,10 +192,9 @@ final as (
     select
         assignee_id,
         part_date,
-    {%- for part, data_type in parts %}
+        {%- for part, data_type in parts %}
         cast(sum({{ part }}) as {{ data_type }}) as {{ part }}{{ ',' if not loop.last }}
-    
-    {%- endfor %}
+        {%- endfor %}
     from parts_unioned
     group by assignee_id, part_date
 )

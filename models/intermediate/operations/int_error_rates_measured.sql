@@ -1,3 +1,5 @@
+-- Columns written by Jinja loops: layout (LT02) unchecked, see .sqlfluff.
+-- noqa: disable=LT02
 -- The error rates of fct_error_rates (エラー率) computed: one row per calendar month, team and category
 -- (kpis.md; seed document 000: 照合/入力/処理エラー件数), errors and items processed as additive parts
 -- and their ratio. matching = cash-application reversals + deposits whose customer could not be
@@ -51,8 +53,7 @@ applications as (
         sum(case when int_cash_applications_resolved.is_reversal then 1 else 0 end) as reversal_count,
         sum(case when int_cash_applications_resolved.is_reversal then 0 else 1 end) as application_count
     from int_cash_applications_resolved
-    left join
-        int_customers_attributed
+    left join int_customers_attributed
         on int_cash_applications_resolved.customer_key = int_customers_attributed.customer_key
     group by
         {{ month_start('int_cash_applications_resolved.applied_date') }},
@@ -136,18 +137,17 @@ quality_checks as (
 
 parts_unioned as (
     {%- for source_cte, source_parts in sources %}
-        select
-            month_start,
-            team,
-            error_category,
+    select
+        month_start,
+        team,
+        error_category,
         {%- for part in parts %}
-            {{ part if part in source_parts else '0' }} as {{ part }}{{ ',' if not loop.last }}
-        
+        {{ part if part in source_parts else '0' }} as {{ part }}{{ ',' if not loop.last }}
         {%- endfor %}
-        from {{ source_cte }}
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
+    from {{ source_cte }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
     {%- endfor %}
 ),
 
@@ -156,10 +156,9 @@ parts_summed as (
         month_start,
         team,
         error_category,
-    {%- for part in parts %}
+        {%- for part in parts %}
         sum({{ part }}) as {{ part }}{{ ',' if not loop.last }}
-    
-    {%- endfor %}
+        {%- endfor %}
     from parts_unioned
     group by month_start, team, error_category
 ),
@@ -196,16 +195,14 @@ measured as (
         grid.month_start,
         grid.team,
         grid.error_category,
-    {%- for part in parts %}
+        {%- for part in parts %}
         coalesce(parts_summed.{{ part }}, 0) as {{ part }}{{ ',' if not loop.last }}
-    
-    {%- endfor %}
+        {%- endfor %}
     from grid
     left join parts_summed
-        on
-            grid.month_start = parts_summed.month_start
-            and grid.team = parts_summed.team
-            and grid.error_category = parts_summed.error_category
+        on grid.month_start = parts_summed.month_start
+        and grid.team = parts_summed.team
+        and grid.error_category = parts_summed.error_category
 ),
 
 final as (

@@ -54,10 +54,8 @@ measured as (
     select
         known_tasks.*,
         known_tasks.completed_at is not null as is_completed,
-        cast(                        {{ dbt.datediff('known_tasks.created_at', 'known_tasks.completed_at', 'second') }} as double
-        )
-        / 3600
-            as lead_time_hours,
+        cast({{ dbt.datediff('known_tasks.created_at', 'known_tasks.completed_at', 'second') }} as double)  -- noqa: LT05
+        / 3600 as lead_time_hours,
         not known_tasks.is_cancelled
         and known_tasks.sla_due_at is not null
         and known_tasks.sla_due_at < known_tasks.as_of_cutoff_at as is_sla_due

@@ -248,7 +248,7 @@ final as (
         case when collection_stage = 'legal' then transferred_amount else entered_amount end as recovery_base_amount,
         collected_debtor_count,
         collected_amount,
-        {{ ratio('collected_amount', "case when collection_stage = 'legal' then transferred_amount else entered_amount end", 100) }}
+        {{ ratio('collected_amount', "case when collection_stage = 'legal' then transferred_amount else entered_amount end", 100) }}  -- noqa: LT05
             as stage_recovery_pct,
         {{ ratio('collected_debtor_count', 'entered_debtor_count', 100) }} as stage_debtor_recovery_pct
     from filled

@@ -85,13 +85,13 @@ fee_events as (
 
 write_off_events as (
     select
-        {{ dbt.concat(["'write_off:'", "journal_lines.journal_id", "':'", dbt.safe_cast("journal_lines.line_number", dbt.type_string())]) }}
+        {{ dbt.concat(["'write_off:'", "journal_lines.journal_id", "':'", dbt.safe_cast("journal_lines.line_number", dbt.type_string())]) }}  -- noqa: LT05
             as event_id,
         'write_off' as ledger_axis,
         'written_off' as event_type,
         journal_lines.posting_date as event_date,
         journal_lines.invoice_id,
-        {{ dbt.concat(["journal_lines.journal_id", "':'", dbt.safe_cast("journal_lines.line_number", dbt.type_string())]) }}
+        {{ dbt.concat(["journal_lines.journal_id", "':'", dbt.safe_cast("journal_lines.line_number", dbt.type_string())]) }}  -- noqa: LT05
             as source_document_id,
         journal_lines.debit_amount - journal_lines.credit_amount as open_amount_effect
     from stg_accounting__journal_lines as journal_lines

@@ -17,9 +17,7 @@ final as (
         cast(applied_amount as decimal(18, 2)) as applied_amount,
         cast(unapplied_amount as decimal(18, 2)) as unapplied_amount,
         applied_amount <> 0 as is_partially_applied,
-        cast(                        {{ dbt.datediff('value_date', 'as_of_date', 'day') }} as {{ dbt.type_int() }}
-        )
-            as unapplied_days
+        cast({{ dbt.datediff('value_date', 'as_of_date', 'day') }} as {{ dbt.type_int() }}) as unapplied_days  -- noqa: LT05
     from int_deposits_unapplied
 )
 

@@ -157,9 +157,7 @@ with_open as (
 final as (
     select
         incurrence_month,
-        cast(                        {{ dbt.datediff('incurrence_month', 'month_start', 'month') }} as integer
-        )
-            as months_since_incurrence,
+        cast({{ dbt.datediff('incurrence_month', 'month_start', 'month') }} as integer) as months_since_incurrence,  -- noqa: LT05
         month_end_date,
         is_month_in_progress,
         owner_team,

@@ -65,9 +65,7 @@ final as (
         made_date,
         target_date,
         horizon,
-        cast(                        {{ dbt.datediff('made_date', 'target_date', 'day') }} as {{ dbt.type_int() }}
-        )
-            as horizon_days,
+        cast({{ dbt.datediff('made_date', 'target_date', 'day') }} as {{ dbt.type_int() }}) as horizon_days,  -- noqa: LT05
         bank_account_id,
         cast(forecast_balance as decimal(18, 2)) as forecast_balance,
         cast(actual_balance as decimal(18, 2)) as actual_balance,

@@ -1,3 +1,5 @@
+-- Columns written by Jinja loops: layout (LT02) unchecked, see .sqlfluff.
+-- noqa: disable=LT02
 -- 月次KPI — one row per month for the whole company with every KPI of kpis.md by its column name,
 -- its additive parts, and its target (seed kpi_targets, seed document 001) with the achievement.
 -- Receivable KPIs come from the summed parts of fct_ar_monthly (macros/receivable_kpis.sql), the same
@@ -31,8 +33,8 @@ gl_month_ends as (
         month_start,
         {%- for category in ['cash', 'short_term_securities', 'accounts_receivable', 'inventory',
             'other_current_asset', 'allowance_for_doubtful_accounts'] %}
-            sum(case when account_category = '{{ category }}' then ending_balance_amount else 0 end)
-                as {{ category }}_amount,
+        sum(case when account_category = '{{ category }}' then ending_balance_amount else 0 end)
+            as {{ category }}_amount,
         {%- endfor %}
         -1 * sum(case when account_category = 'accounts_payable' then ending_balance_amount else 0 end)
             as accounts_payable_amount,
@@ -57,10 +59,10 @@ working_capital as (
         gl_month_ends.cash_amount
         + gl_month_ends.short_term_securities_amount
         + gl_month_ends.accounts_receivable_amount
-        + gl_month_ends.inventory_amount + gl_month_ends.other_current_asset_amount
-        + gl_month_ends.allowance_for_doubtful_accounts_amount as current_assets_amount,
+            + gl_month_ends.inventory_amount + gl_month_ends.other_current_asset_amount
+            + gl_month_ends.allowance_for_doubtful_accounts_amount as current_assets_amount,
         gl_month_ends.cash_amount + gl_month_ends.short_term_securities_amount
-        + gl_month_ends.accounts_receivable_amount as quick_assets_amount,
+            + gl_month_ends.accounts_receivable_amount as quick_assets_amount,
         gl_month_ends.accounts_payable_amount + gl_month_ends.other_current_liability_amount
             as current_liabilities_amount,
         {{ pct(
@@ -115,11 +117,10 @@ targets_in_force as (
 targets as (
     select
         month_start as target_month_start,
-    {%- for kpi in targeted_kpis %}
+        {%- for kpi in targeted_kpis %}
         cast(max(case when kpi_name = '{{ kpi }}' then target_value end) as double) as {{ kpi }}_target,
         max(case when kpi_name = '{{ kpi }}' then direction end) as {{ kpi }}_direction{{ ',' if not loop.last }}
-    
-    {%- endfor %}
+        {%- endfor %}
     from targets_in_force
     where target_rank = 1
     group by month_start
@@ -131,7 +132,7 @@ final as (
         {%- for column in ['inventory_amount', 'accounts_payable_amount', 'cost_of_sales_amount', 'purchases_amount',
             'revenue_amount', 'cash_and_securities_amount', 'current_assets_amount', 'quick_assets_amount',
             'current_liabilities_amount', 'bank_cash_balance_amount', 'bank_cash_base_balance_amount'] %}
-            cast(working_capital_kpis.{{ column }} as decimal(38, 2)) as {{ column }},
+        cast(working_capital_kpis.{{ column }} as decimal(38, 2)) as {{ column }},
         {%- endfor %}
         working_capital_kpis.dio_days,
         working_capital_kpis.dpo_days,
@@ -140,12 +141,11 @@ final as (
         working_capital_kpis.current_ratio_pct,
         working_capital_kpis.quick_ratio_pct,
         working_capital_kpis.cash_liquidity_months,
-    {%- for kpi in targeted_kpis %}
+        {%- for kpi in targeted_kpis %}
         targets.{{ kpi }}_target,
         {{ target_achievement(kpi, 'targets.' ~ kpi ~ '_target', 'targets.' ~ kpi ~ '_direction') }}
             as {{ kpi }}_target_achievement_pct{{ ',' if not loop.last }}
-    
-{%- endfor %}
+        {%- endfor %}
     from company_kpis
     inner join working_capital_kpis on company_kpis.month_start = working_capital_kpis.working_capital_month_start
     left join targets on company_kpis.month_start = targets.target_month_start

@@ -1,4 +1,5 @@
--- Cash balance forecasts by horizon, for forecast accuracy (資金予測精度).: the rows of treasury/cash_forecasts that keep the landing contract.
+-- Cash balance forecasts by horizon, for forecast accuracy (資金予測精度): the rows of
+-- treasury/cash_forecasts that keep the landing contract.
 with base_cash_forecasts as (
     select * from {{ ref('base_treasury__cash_forecasts') }}
 ),
