@@ -80,22 +80,22 @@ opening_alerts as (
 ),
 
 recorded_exceptions as (
-    {%- if is_incremental() %}
-    select
-        {%- for column in opening_columns %}
-        {{ column }},
-        {%- endfor %}
-        acknowledged_at as recorded_acknowledged_at,
-        resolved_at as recorded_resolved_at,
-        acknowledging_task_id as recorded_acknowledging_task_id,
-        resolving_task_id as recorded_resolving_task_id,
-        assignee_id as recorded_assignee_id,
-        resolution_tags as recorded_resolution_tags,
-        response_task_count as recorded_response_task_count
-    from {{ this }}
+    {% if is_incremental() %}
+        select
+            {%- for column in opening_columns %}
+                {{ column }},
+            {%- endfor %}
+            acknowledged_at as recorded_acknowledged_at,
+            resolved_at as recorded_resolved_at,
+            acknowledging_task_id as recorded_acknowledging_task_id,
+            resolving_task_id as recorded_resolving_task_id,
+            assignee_id as recorded_assignee_id,
+            resolution_tags as recorded_resolution_tags,
+            response_task_count as recorded_response_task_count
+        from {{ this }}
     {% else %}
-    select * from opening_alerts  -- noqa: LT02
-    where 1 = 0  -- noqa: LT02
+        select * from opening_alerts
+        where 1 = 0
     {% endif %}
 ),
 

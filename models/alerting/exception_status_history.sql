@@ -84,11 +84,11 @@ final as (
         keyed.changed_by_id,
         keyed.recorded_at
     from keyed
-    {%- if is_incremental() %}
-    left join {{ this }} as recorded_changes
-        on keyed.status_change_id = recorded_changes.status_change_id
-    where recorded_changes.status_change_id is null
-    {%- endif %}
+    {% if is_incremental() %}
+        left join {{ this }} as recorded_changes
+            on keyed.status_change_id = recorded_changes.status_change_id
+        where recorded_changes.status_change_id is null
+    {% endif %}
 )
 
 select * from final

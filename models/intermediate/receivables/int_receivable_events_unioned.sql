@@ -135,11 +135,11 @@ all_events as (
 
 final as (
     select * from all_events
-    {%- if is_incremental() %}
-    where event_date >= (
-        select {{ add_days('max(event_date)', -1 * var('incremental_lookback_days')) }} from {{ this }}
-    )
-    {%- endif %}
+    {% if is_incremental() %}
+        where event_date >= (
+            select {{ add_days('max(event_date)', -1 * var('incremental_lookback_days')) }} from {{ this }}
+        )
+    {% endif %}
 )
 
 select * from final
