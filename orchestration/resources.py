@@ -1,11 +1,4 @@
-"""Settings as Dagster resources, and what every feature of the code location shares.
-
-Every setting is an environment variable with a documented default, the same names `make` and
-plain `dbt` read. A resource field holds `dg.EnvVar(<variable>)` when the variable is set, so the
-UI shows where the value comes from and Dagster reads it when a run starts, and the documented
-default otherwise. Relative paths are taken from the repository root, as dbt does (Dagster runs
-dbt there). Fields are text, as environment variables are; the properties give them their types.
-"""
+"""Settings as Dagster resources (fields named after their environment variables), and what features share."""
 
 import os
 from dataclasses import dataclass

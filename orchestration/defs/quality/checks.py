@@ -1,10 +1,4 @@
-"""Great Expectations suites as asset checks, each with its severity: `error` suites are blocking
-(a failure stops what depends on the asset in the run, and the publication refuses while one's
-latest result is a failure); `warn` suites report only. What they check: lib/quality.py.
-
-Every result, pass or fail, is appended to ops.data_quality_results, and the data-quality pages
-(AR_GX_DOCS_DIR) are written from it: one page per validation, the index from the ledger.
-"""
+"""Great Expectations suites as asset checks with their severity; results go to the ledger and the GX pages."""
 
 from collections.abc import Iterable, Iterator, Sequence
 
