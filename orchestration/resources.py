@@ -35,13 +35,6 @@ def step_failure(message: str) -> Exception:
     return dg.Failure(description=message, allow_retries=False)
 
 
-def _value(field_value: Any, default: str) -> str:
-    """A field's text, an unresolved EnvVar read (outside a run, e.g. at load), blank = default."""
-    if isinstance(field_value, dg.EnvVar):
-        field_value = field_value.get_value()
-    return str(field_value or "") or default
-
-
 class _EnvSettings(dg.ConfigurableResource):
     """Each field is the variable of its name upper-cased (`ar_duckdb_path`: AR_DUCKDB_PATH)."""
 
@@ -51,7 +44,11 @@ class _EnvSettings(dg.ConfigurableResource):
         return cls(**{name: dg.EnvVar(name.upper()) for name in cls.model_fields if os.environ.get(name.upper())})
 
     def text(self, name: str) -> str:
-        return _value(getattr(self, name), str(type(self).model_fields[name].default or ""))
+        """A field's text, an unresolved EnvVar read (outside a run, e.g. at load), blank = default."""
+        value = getattr(self, name)
+        if isinstance(value, dg.EnvVar):
+            value = value.get_value()
+        return str(value or "") or str(type(self).model_fields[name].default or "")
 
     def path(self, name: str) -> Path:
         path = Path(self.text(name))
