@@ -1,10 +1,4 @@
-"""The one Dagster code location of the warehouse. `dagster dev`, `dagster definitions validate`
-and `dg` load it from the repository root (pyproject.toml names this module).
-
-One package per feature under orchestration/defs/, each exposing build_definitions(location);
-Dagster-free code lives in orchestration/lib/. Adding a feature is one import and one entry in
-FEATURES.
-"""
+"""The one Dagster code location: the features of orchestration/defs/ merged."""
 
 from types import ModuleType
 

@@ -1,11 +1,4 @@
-"""Settings as Dagster resources, and what every feature of the code location shares.
-
-Every setting is an environment variable with a documented default, the same names `make` and
-plain `dbt` read. A resource field holds `dg.EnvVar(<variable>)` when the variable is set, so the
-UI shows where the value comes from and Dagster reads it when a run starts, and the documented
-default otherwise. Relative paths are taken from the repository root, as dbt does (Dagster runs
-dbt there). Fields are text, as environment variables are; the properties give them their types.
-"""
+"""Settings as Dagster resources (fields named after their environment variables), and what features share."""
 
 import os
 from dataclasses import dataclass
@@ -42,13 +35,6 @@ def step_failure(message: str) -> Exception:
     return dg.Failure(description=message, allow_retries=False)
 
 
-def _value(field_value: Any, default: str) -> str:
-    """A field's text, an unresolved EnvVar read (outside a run, e.g. at load), blank = default."""
-    if isinstance(field_value, dg.EnvVar):
-        field_value = field_value.get_value()
-    return str(field_value or "") or default
-
-
 class _EnvSettings(dg.ConfigurableResource):
     """Each field is the variable of its name upper-cased (`ar_duckdb_path`: AR_DUCKDB_PATH)."""
 
@@ -58,7 +44,11 @@ class _EnvSettings(dg.ConfigurableResource):
         return cls(**{name: dg.EnvVar(name.upper()) for name in cls.model_fields if os.environ.get(name.upper())})
 
     def text(self, name: str) -> str:
-        return _value(getattr(self, name), str(type(self).model_fields[name].default or ""))
+        """A field's text, an unresolved EnvVar read (outside a run, e.g. at load), blank = default."""
+        value = getattr(self, name)
+        if isinstance(value, dg.EnvVar):
+            value = value.get_value()
+        return str(value or "") or str(type(self).model_fields[name].default or "")
 
     def path(self, name: str) -> Path:
         path = Path(self.text(name))

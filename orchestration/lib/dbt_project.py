@@ -1,13 +1,4 @@
-"""dbt's manifest, which the code location is built from: there, and as new as the project.
-
-`make build` leaves one in the target folder. When it is missing or older than a model, macro,
-seed, test or dbt_project.yml, `dbt parse` (partial, seconds) rewrites it first: a run must never
-meet a model its manifest does not know. This stands in for dagster-dbt's prepare_if_dev, which
-re-parses on every load under `dagster dev` (every step process) and needs dbt on PATH; here the
-venv's own dbt is used, activated or not, and processes loading at once (the webserver, the daemon,
-step processes) take turns through a file lock. When the project does not parse (someone's file
-half-edited), the previous manifest is kept.
-"""
+"""dbt's manifest, parsed first (`dbt parse`, under a file lock) when missing or older than the project."""
 
 from __future__ import annotations
 

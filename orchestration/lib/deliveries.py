@@ -1,12 +1,4 @@
-"""Alert delivery: each alert of fct_kpi_alerts once per channel, read from the record of truth.
-
-Alerts are read from the serving copy (what passed the blocking checks); the deliveries from the
-warehouse table `marts.exception_deliveries` (dbt creates it, incremental with full_refresh false,
-and exception_ledger counts its attempts). "New" = no `sent` row for (alert_id, channel): a
-restart, a new process or a second run reads the record again and sends nothing twice; a `failed`
-row leaves the pair pending for the next delivery, until AR_ALERT_MAX_FAILED_ATTEMPTS. Each
-attempt is committed right after it is made, so a crash loses at most the attempt in flight.
-"""
+"""Alert delivery: each alert of fct_kpi_alerts once per channel, "new" read from marts.exception_deliveries."""
 
 from __future__ import annotations
 
@@ -20,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from orchestration.lib.messages import DEFAULT_EXCEPTION_LINK_TEMPLATE, AlertNotice, alert_payload
+from orchestration.lib.messages import DEFAULT_EXCEPTION_LINK_TEMPLATE, AlertNotice, alert_message, payload
 from orchestration.lib.warehouse import duckdb_connection, local_now, table_exists
 from orchestration.lib.webhooks import Channel, SendResult, WebhookClient
 
@@ -111,14 +103,7 @@ class WarehouseDeliveryRecord:
         self.connection.execute(
             f"insert into {DELIVERIES_TABLE} (exception_id, alert_id, channel, attempted_at, status, error) "
             "values (?, ?, ?, ?, ?, ?)",
-            [
-                attempt.exception_id,
-                attempt.alert_id,
-                attempt.channel,
-                attempt.attempted_at,
-                attempt.status,
-                attempt.error,
-            ],
+            list(dataclasses.astuple(attempt)),
         )
 
 
@@ -134,15 +119,6 @@ class DeliveryReport:
     def pending(self) -> int:
         """What the next delivery has left to do: failed pairs still tried and deferred alerts."""
         return self.failed + self.deferred_alerts
-
-    def as_metadata(self) -> dict[str, int]:
-        return {
-            "sent": self.sent,
-            "failed": self.failed,
-            "already_delivered": self.already_delivered,
-            "deferred_alerts": self.deferred_alerts,
-            "given_up": self.given_up,
-        }
 
 
 class Pacer:
@@ -195,7 +171,7 @@ def deliver_alerts(
         handled += 1
         for channel in pending:
             pacer.wait_for(channel.name)
-            result = send(channel, alert_payload(channel.name, alert, rules.link_template))
+            result = send(channel, payload(channel.name, alert_message(alert, rules.link_template)))
             record.record(
                 DeliveryAttempt(
                     alert.exception_id,

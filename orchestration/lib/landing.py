@@ -1,11 +1,4 @@
-"""The landing contract as the dbt manifest declares it, and the one reader of landing files.
-
-Each dbt source is one landing file, `<landing>/<system>/<table>.csv` (or `.parquet`); its columns
-carry `meta: {required: true}` and the source `meta: {required_file: true}` (the contract written
-once, in models/staging/<system>/_<system>__sources.yml). The landing asset (rows taken in), the
-landing sensor (what changed) and the landing suites (columns present, file readable) read files
-through `landing_reader`, which reads them the way dbt's read_landing macro does.
-"""
+"""The landing contract as the dbt manifest declares it, and the one reader of landing files."""
 
 from __future__ import annotations
 
@@ -42,10 +35,8 @@ class LandingFile:
     def candidates(self, landing_dir: Path) -> list[Path]:
         return [landing_dir / f"{self.relative_stem}.{extension}" for extension in EXTENSIONS]
 
-    def find(self, landing_dir: Path | None) -> Path | None:
+    def find(self, landing_dir: Path) -> Path | None:
         """The file that landed, if any (dbt refuses a .csv and a .parquet together)."""
-        if landing_dir is None:
-            return None
         return next((path for path in self.candidates(landing_dir) if path.is_file()), None)
 
 
@@ -85,11 +76,6 @@ def file_version(path: Path | None) -> str:
         return "absent"
     stat = path.stat()
     return f"{path.suffix.lstrip('.')}-{stat.st_size}-{stat.st_mtime_ns}"
-
-
-# ---------------------------------------------------------------------------------------------
-# What the landing sensor compares
-# ---------------------------------------------------------------------------------------------
 
 
 def scan_landing(landing_dir: Path, files: Sequence[LandingFile]) -> dict[str, Fingerprint]:

@@ -1,10 +1,4 @@
-"""How an alert, a failed run or a failed blocking check looks in Slack and in Microsoft Teams.
-
-Slack: an incoming-webhook message, Block Kit inside an attachment for the colour bar. Teams: a
-Workflows webhook message ("When a Teams webhook request is received") with an Adaptive Card 1.4.
-The exception link should point where people answer exceptions: a BI page of the exception ledger
-filtered on the id, or the CRM's search for `external_ref`.
-"""
+"""How an alert, a failed run or a failed blocking check looks in Slack (Block Kit) and in Teams (Adaptive Card)."""
 
 from __future__ import annotations
 
@@ -101,11 +95,6 @@ def _secret_parts(url: str) -> list[str]:
         if "?" in path:
             parts.add(path.split("?", 1)[1])
     return sorted((part for part in parts if len(part) >= 8), key=len, reverse=True)
-
-
-# ---------------------------------------------------------------------------------------------
-# Formatting
-# ---------------------------------------------------------------------------------------------
 
 
 def format_number(value: Decimal | float | int | None) -> str:
@@ -290,19 +279,8 @@ def incident_message(
     )
 
 
-def alert_payload(
-    channel: str, notice: AlertNotice, link_template: str = DEFAULT_EXCEPTION_LINK_TEMPLATE
-) -> dict[str, Any]:
-    return PAYLOADS[channel](alert_message(notice, link_template))
-
-
 def payload(channel: str, message: Message) -> dict[str, Any]:
     return PAYLOADS[channel](message)
-
-
-# ---------------------------------------------------------------------------------------------
-# Incidents: failed runs and failed blocking checks
-# ---------------------------------------------------------------------------------------------
 
 
 def _shorten(text: str, limit: int = 500) -> str:

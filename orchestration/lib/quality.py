@@ -1,18 +1,5 @@
-"""Great Expectations suites: what dbt does not already check, on pandas DataFrames.
-
-  landing (before dbt)  gx_<system>_<table>_structure  error  the file is readable, there if
-                                                              required and then with rows, and
-                                                              has every required column
-  marts (after dbt)     gx_<mart>_integrity            error  identities dbt's tests leave out
-                        gx_<mart>_ranges               warn   KPIs and amounts in plausible ranges
-
-Values are judged once, by staging's quarantine, and keys, not-nulls, relationships and the
-roll-forward by dbt's tests and contracts (models/marts/*/_*__models.yml, tests/dbt/): a suite
-repeats none of them. GX has no working DuckDB SQL data source (through duckdb-engine every
-expectation fails with an empty result), so suites validate DataFrames: landing files read as dbt
-reads them, marts read over a read-only DuckDB connection, only the columns a suite needs.
-Results are kept as JSON under AR_GX_DIR and rendered as offline pages (quality_docs.py).
-"""
+"""Great Expectations suites on pandas DataFrames: landing structure before dbt, mart integrity and ranges
+after (DECISIONS: Orchestration)."""
 
 from __future__ import annotations
 
@@ -181,11 +168,6 @@ MART_SUITES: tuple[Suite, ...] = (
         ],
     ),
 )
-
-
-# ---------------------------------------------------------------------------------------------
-# Running
-# ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

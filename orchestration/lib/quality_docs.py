@@ -13,6 +13,7 @@ from orchestration.lib.quality import SuiteOutcome, docs_page
 from orchestration.lib.warehouse import QUALITY_LEDGER_TABLE, duckdb_connection, table_exists
 
 INDEX_ENTRIES = 2000
+INDEX_COLUMNS = ("checked_at", "check_name", "asset_key", "severity", "status", "failed_rows", "run_id")
 TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
     autoescape=True,
@@ -38,25 +39,17 @@ def write_index(docs_dir: Path, duckdb_path: Path) -> Path:
     with duckdb_connection(duckdb_path, read_only=True) as connection:
         if table_exists(connection, QUALITY_LEDGER_TABLE):
             rows = connection.execute(
-                f"select checked_at, check_name, asset_key, severity, status, failed_rows, run_id "
-                f"from {QUALITY_LEDGER_TABLE} where check_source = 'great_expectations' "
+                f"select {', '.join(INDEX_COLUMNS)} from {QUALITY_LEDGER_TABLE} "
+                "where check_source = 'great_expectations' "
                 f"order by checked_at desc, rowid desc limit {INDEX_ENTRIES}"
             ).fetchall()
     results = []
-    for checked_at, check_name, asset_key, severity, status, failed_rows, run_id in rows:
-        page = docs_page(docs_dir, check_name, run_id or "")
-        results.append(
-            {
-                "checked_at": checked_at,
-                "check_name": check_name,
-                "asset_key": asset_key,
-                "severity": severity,
-                "status": status,
-                "failed_rows": failed_rows,
-                "run_id": run_id or "",
-                "page": page.relative_to(docs_dir).as_posix() if page.exists() else None,
-            }
-        )
+    for row in rows:
+        result = dict(zip(INDEX_COLUMNS, row, strict=True))
+        result["run_id"] = result["run_id"] or ""
+        page = docs_page(docs_dir, result["check_name"], result["run_id"])
+        result["page"] = page.relative_to(docs_dir).as_posix() if page.exists() else None
+        results.append(result)
     index = docs_dir / "index.html"
     docs_dir.mkdir(parents=True, exist_ok=True)
     index.write_text(TEMPLATES.get_template("gx_index.html.j2").render(results=results), encoding="utf-8")

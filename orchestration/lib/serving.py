@@ -1,18 +1,4 @@
-"""Write, audit, publish: the read-only serving copy BI tools and reports read.
-
-dbt writes the build file (AR_DUCKDB_PATH). DuckDB allows one writer or many readers, never
-both, so BI tools never open that file: after a green build and green blocking checks, the marts
-are copied into
-
-* a separate DuckDB file (AR_SERVING_DUCKDB_PATH), written under a temporary name and swapped in
-  with os.replace: a reader holding the old file keeps reading it, the next connection opens the
-  new one, and nobody sees half a copy;
-* Parquet files, one per mart, in a new version folder `<AR_SERVING_PARQUET_DIR>/versions/<v>/`,
-  made current by replacing the symlink `<AR_SERVING_PARQUET_DIR>/current` (a rename, atomic on
-  POSIX). BI tools read `<AR_SERVING_PARQUET_DIR>/current/<mart>.parquet`; the Parquet copy is
-  the universal path, since DuckDB 2.0 files cannot be opened by the DuckDB ≤ 1.5 that BI drivers
-  may embed.
-"""
+"""Write, audit, publish: the read-only serving copy (DuckDB file and Parquet) BI tools and reports read."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""The DuckDB files and the quality ledger.
-
-DuckDB allows one writer or many readers per file, never both: every connection waits out a lock
-held by another process, as the dbt profile does (1, 2, 4, 8 s), before giving up.
-"""
+"""The DuckDB files, opened waiting out another process's lock, and the quality ledger."""
 
 from __future__ import annotations
 
@@ -77,10 +73,7 @@ def table_exists(connection: duckdb.DuckDBPyConnection, qualified_name: str) -> 
     return bool(row and row[0])
 
 
-# ---------------------------------------------------------------------------------------------
-# The quality ledger: every check result, dbt and GX, for the processing error rate, the GX Data
-# Docs index and the publication's audit.
-# ---------------------------------------------------------------------------------------------
+# The quality ledger: every check result, dbt and GX, for the error rate, the GX index and the audit.
 
 QUALITY_LEDGER_TABLE = "ops.data_quality_results"
 QUALITY_LEDGER_DDL = f"""

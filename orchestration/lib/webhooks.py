@@ -1,13 +1,4 @@
-"""Posting messages to Slack and Teams webhooks, through requests and urllib3's Retry.
-
-Retries (429, 5xx, network errors) wait as urllib3 does: a Retry-After header wins, else an
-exponential backoff of AR_WEBHOOK_BACKOFF_SECONDS × 2ⁿ from the second retry on; no wait exceeds
-30 s, so one unhealthy channel cannot hold the delivery step (and the DuckDB writer) for long.
-
-Webhook URLs carry their credential in the path or query: they are read from the environment when
-a message is sent (never kept in Dagster config, which the UI shows), left out of every repr and
-removed from every error text and log record, urllib3's own included.
-"""
+"""Posting messages to Slack and Teams webhooks, through requests and urllib3's Retry; URLs kept out of logs."""
 
 from __future__ import annotations
 

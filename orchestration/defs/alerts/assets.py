@@ -1,10 +1,6 @@
-"""Alert delivery as an asset after publication: each new alert of the serving copy, once per
-channel (what "new" means and how it is recorded: lib/deliveries.py).
+"""Alert delivery as an asset after publication (what "new" means: lib/deliveries.py)."""
 
-Materialising it twice sends nothing new: the record of truth is marts.exception_deliveries, not
-the asset's history. It opens the build file to write that record, so it runs in the DuckDB writer
-pool like the build.
-"""
+import dataclasses
 
 import dagster as dg
 
@@ -46,4 +42,4 @@ def alert_deliveries(
             f"{report.given_up} deliveries given up after {rules.max_failed_attempts} failed attempts "
             "each: see marts.exception_deliveries (status failed) for the errors."
         )
-    return dg.MaterializeResult(metadata={**report.as_metadata(), "pending": report.pending, "channels": names})
+    return dg.MaterializeResult(metadata={**dataclasses.asdict(report), "pending": report.pending, "channels": names})

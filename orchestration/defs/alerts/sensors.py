@@ -1,10 +1,4 @@
-"""Failed deliveries are retried with backoff; failed runs and failed blocking checks are posted.
-
-`alert_retry_sensor` looks at the latest materialisation of alerts/alert_deliveries: when it left
-deliveries pending, it requests another after AR_ALERT_RETRY_SECONDS, doubling with each retry (at
-most an hour), at once when alerts were only deferred past AR_ALERT_MAX_PER_RUN. The retry number
-travels as a run tag, so the sensor keeps no state of its own.
-"""
+"""Failed deliveries are retried with backoff; failed runs and failed blocking checks are posted."""
 
 import os
 import time

@@ -1,13 +1,4 @@
-"""The landing files and the dbt models as assets.
-
-Each landing file (`<AR_LANDING_DIR>/<system>/<table>.csv` or `.parquet`, one per dbt source) is
-an asset: materialising it prepares the file for dbt (landing/prepare.py: encodings, 全銀協 bank
-files, a company's column names, malformed lines) into AR_PREPARED_DIR, records which version the
-build took in (size, time, rows) and gives the landing suites a step to run in before dbt, which
-reads the prepared copies. The dbt models and seeds are one `@dbt_assets` op running `dbt build`
-on whatever part of the graph a run selects; dbt tests come back as asset checks, and their
-results go to the quality ledger.
-"""
+"""The landing files (prepared for dbt) and the dbt models and seeds as assets; dbt tests as checks."""
 
 import functools
 import json

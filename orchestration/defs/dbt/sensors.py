@@ -1,12 +1,4 @@
-"""New landing files start a run of what depends on them.
-
-The sensor keeps, as its cursor, each landing file's modification time and size. A file that
-changed, appeared or disappeared since the last tick requests one run of that file's asset and
-everything downstream of it (its staging models, the marts built on them, the serving copy): new
-bank balances refresh the cash marts without a full build. A file still being written (changed
-within AR_LANDING_SETTLE_SECONDS) waits for the next tick. The first tick records what is there
-without starting anything: the daily schedule builds from scratch.
-"""
+"""New landing files start a run of what depends on them, once they have settled."""
 
 import hashlib
 import json

@@ -1,12 +1,6 @@
-"""Great Expectations suites as asset checks, each with its severity: `error` suites are blocking
-(a failure stops what depends on the asset in the run, and the publication refuses while one's
-latest result is a failure); `warn` suites report only. What they check: lib/quality.py.
+"""Great Expectations suites as asset checks with their severity; results go to the ledger and the GX pages."""
 
-Every result, pass or fail, is appended to ops.data_quality_results, and the data-quality pages
-(AR_GX_DOCS_DIR) are written from it: one page per validation, the index from the ledger.
-"""
-
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import dagster as dg
 
@@ -78,41 +72,38 @@ def _finish(outcomes: Sequence[SuiteOutcome], settings: Settings, run_id: str) -
         yield check_result(outcome)
 
 
-def _runner(settings: Settings, run_id: str) -> SuiteRunner:
-    return SuiteRunner(settings.gx_dir, settings.gx_docs_dir, run_id, settings.gx_max_rows)
+SuiteRun = Callable[[SuiteRunner, Suite, Settings], SuiteOutcome]
 
 
-def build_landing_checks(location: CodeLocation) -> dg.AssetChecksDefinition:
-    suites = landing_suites(location)
-
+def _suite_checks(name: str, suites: Sequence[Suite], description: str, run: SuiteRun) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(
-        name="landing_suites",
+        name=name,
         specs=[check_spec(suite) for suite in suites],
         can_subset=True,
         pool=DUCKDB_POOL,
-        description="Great Expectations suites on the landing files, before dbt.",
+        description=description,
     )
-    def landing_suites_check(
-        context: dg.AssetCheckExecutionContext, settings: Settings
-    ) -> Iterator[dg.AssetCheckResult]:
-        runner = _runner(settings, context.run.run_id)
-        outcomes = [runner.run_landing(suite, settings.prepared_landing_dir) for suite in _selected(suites, context)]
+    def suite_checks(context: dg.AssetCheckExecutionContext, settings: Settings) -> Iterator[dg.AssetCheckResult]:
+        runner = SuiteRunner(settings.gx_dir, settings.gx_docs_dir, context.run.run_id, settings.gx_max_rows)
+        outcomes = [run(runner, suite, settings) for suite in _selected(suites, context)]
         yield from _finish(outcomes, settings, context.run.run_id)
 
-    return landing_suites_check
+    return suite_checks
+
+
+def build_landing_checks(location: CodeLocation) -> dg.AssetChecksDefinition:
+    return _suite_checks(
+        "landing_suites",
+        landing_suites(location),
+        "Great Expectations suites on the landing files, before dbt.",
+        lambda runner, suite, settings: runner.run_landing(suite, settings.prepared_landing_dir),
+    )
 
 
 def build_mart_checks() -> dg.AssetChecksDefinition:
-    @dg.multi_asset_check(
-        name="mart_suites",
-        specs=[check_spec(suite) for suite in MART_SUITES],
-        can_subset=True,
-        pool=DUCKDB_POOL,
-        description="Great Expectations suites on the key marts, after dbt.",
+    return _suite_checks(
+        "mart_suites",
+        MART_SUITES,
+        "Great Expectations suites on the key marts, after dbt.",
+        lambda runner, suite, settings: runner.run_mart(suite, settings.duckdb_path),
     )
-    def mart_suites(context: dg.AssetCheckExecutionContext, settings: Settings) -> Iterator[dg.AssetCheckResult]:
-        runner = _runner(settings, context.run.run_id)
-        outcomes = [runner.run_mart(suite, settings.duckdb_path) for suite in _selected(MART_SUITES, context)]
-        yield from _finish(outcomes, settings, context.run.run_id)
-
-    return mart_suites

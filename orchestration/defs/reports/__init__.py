@@ -1,14 +1,7 @@
-"""Dagster assets of the management reports (seed document 000): one asset per report, after the
-publication of the serving copy. What the reports show and how they are drawn is in
-orchestration/lib/reports (no Dagster there); their figures are the models of models/reports.
-
-| variable        | meaning                          | default                   |
-|-----------------|----------------------------------|---------------------------|
-| AR_REPORTS_DIR  | where the reports are written    | reports (under the repo)  |
-"""
+"""The management reports as assets after the publication, written into AR_REPORTS_DIR (default `reports`)."""
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,15 +16,13 @@ from orchestration.lib.reports import (
 )
 from orchestration.defs.dbt.translator import owner_of_group
 from orchestration.defs.serving.assets import SERVING_ASSET_KEY
-from orchestration.lib.serving import PUBLICATION_TABLE
 from orchestration.resources import REPO_ROOT, CodeLocation, Settings
 
 REPORT_GROUP = "reports"
 
 
-def reports_dir(environ: Mapping[str, str] | None = None) -> Path:
-    environ = os.environ if environ is None else environ
-    path = Path(environ.get("AR_REPORTS_DIR") or "reports")
+def reports_dir() -> Path:
+    path = Path(os.environ.get("AR_REPORTS_DIR") or "reports")
     return path if path.is_absolute() else REPO_ROOT / path
 
 
@@ -39,7 +30,7 @@ def reports_dir(environ: Mapping[str, str] | None = None) -> Path:
 class ReportSpec:
     name: str
     description: str
-    write: Callable[[Path, Path, str], WrittenReport]
+    write: Callable[[Path, Path], WrittenReport]
 
 
 REPORTS: tuple[ReportSpec, ...] = (
@@ -66,7 +57,7 @@ def build_report_asset(spec: ReportSpec) -> dg.AssetsDefinition:
             raise dg.Failure(f"No serving copy at {settings.serving_duckdb_path}: publish the marts first.",
                              allow_retries=False)
         try:
-            written = spec.write(settings.serving_duckdb_path, reports_dir(), PUBLICATION_TABLE)
+            written = spec.write(settings.serving_duckdb_path, reports_dir())
         except ReportDataMissing as missing:
             raise dg.Failure(str(missing), allow_retries=False) from missing
         context.log.info(f"Wrote {written.path}")

@@ -1,10 +1,4 @@
-"""Write, audit, publish: the serving copy as an asset (what it writes: lib/serving.py).
-
-Audit: the step runs only when the build and the blocking checks of this run passed (Dagster
-skips it otherwise), and it refuses, leaving the last good copy in place, while the latest result
-of any blocking check recorded in ops.data_quality_results is a failure — so a later partial run
-(a new bank file) cannot publish a mart whose checks failed earlier.
-"""
+"""The serving copy as an asset, refused while a blocking check's latest result is a failure."""
 
 import datetime as dt
 from collections.abc import Mapping, Sequence

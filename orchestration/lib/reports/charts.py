@@ -1,12 +1,4 @@
-"""The reports' charts: matplotlib figures written as inline SVG.
-
-Text stays text (`svg.fonttype: 'none'`), so Japanese labels are drawn by the reader's fonts
-(Noto Sans CJK JP first, as Debian's fonts-noto-cjk installs it, then the usual Japanese system
-fonts) and remain searchable and copyable. The SVG is made deterministic and self-contained: a
-fixed hash salt per chart (element ids), no date or creator metadata, no XML prologue, DOCTYPE or
-namespace URLs, and no clip paths (`url(#…)`): every value lies inside the axes, whose limits are
-set from the data.
-"""
+"""The reports' charts: matplotlib figures written as deterministic inline SVG, text kept as text."""
 
 from __future__ import annotations
 
@@ -86,22 +78,16 @@ def _to_svg(figure: Figure, title: str) -> str:
     return _inline(buffer.getvalue(), title)
 
 
-_PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.S)
-_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
-_CLIP_DEFS = re.compile(r"<clipPath\b.*?</clipPath>\s*", re.S)
-_CLIP_USE = re.compile(r'\s+clip-path="url\(#[^"]*\)"')
-_NAMESPACES = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
-_SIZE = re.compile(r'\s+(width|height)="[\d.]+pt"')
+# Removed from matplotlib's SVG: the prologue, metadata, clip paths, namespaces and the size in points.
+_STRIPPED = tuple(re.compile(pattern, re.S) for pattern in (
+    r"^.*?(?=<svg\b)", r"<metadata>.*?</metadata>\s*", r"<clipPath\b.*?</clipPath>\s*",
+    r'\s+clip-path="url\(#[^"]*\)"', r'\s+xmlns(:\w+)?="[^"]*"', r'\s+(width|height)="[\d.]+pt"'))
 
 
 def _inline(svg: str, title: str) -> str:
     """matplotlib's standalone SVG document, made an element of the HTML page."""
-    svg = _PROLOGUE.sub("", svg, count=1)
-    svg = _METADATA.sub("", svg)
-    svg = _CLIP_DEFS.sub("", svg)
-    svg = _CLIP_USE.sub("", svg)
-    svg = _NAMESPACES.sub("", svg)
-    svg = _SIZE.sub("", svg)
+    for pattern in _STRIPPED:
+        svg = pattern.sub("", svg)
     label = escape(title, quote=True)
     return svg.replace("<svg", f'<svg class="chart" role="img" aria-label="{label}"', 1).replace(
         ">", f"><title>{label}</title>", 1).strip()

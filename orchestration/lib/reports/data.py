@@ -1,9 +1,4 @@
-"""Reading the report models (models/reports, schema marts) from the serving copy.
-
-Every figure a report shows is a column of one of these models: the queries here only select and
-order rows, they compute nothing. Display limits (the first twelve alerts, the top fifteen risks)
-are the rank columns the models carry.
-"""
+"""Reading the report models (models/reports, schema marts) from the serving copy: select and order, no computing."""
 
 from __future__ import annotations
 
@@ -15,6 +10,7 @@ from typing import Any
 import duckdb
 
 from orchestration.lib.serving import PUBLICATION_TABLE  # written by the publication
+from orchestration.lib.warehouse import table_exists
 
 Row = dict[str, Any]
 
@@ -49,14 +45,10 @@ def one(connection: duckdb.DuckDBPyConnection, model: str) -> Row:
     return found[0]
 
 
-def publication_note(connection: duckdb.DuckDBPyConnection, publication_table: str = PUBLICATION_TABLE) -> str:
-    schema_name, table_name = publication_table.split(".")
-    exists = connection.execute(
-        "select count(*) from duckdb_tables() where database_name = current_database() and schema_name = ? "
-        "and table_name = ?", [schema_name, table_name]).fetchone()
+def publication_note(connection: duckdb.DuckDBPyConnection) -> str:
     published = None
-    if exists and exists[0]:
-        found = connection.execute(f"select max(published_at) from {publication_table}").fetchone()
+    if table_exists(connection, PUBLICATION_TABLE):
+        found = connection.execute(f"select max(published_at) from {PUBLICATION_TABLE}").fetchone()
         published = found[0] if found else None
     published_text = f"公開 Published {published:%Y-%m-%d %H:%M} (Asia/Tokyo) · " if published else ""
     return (f"{published_text}出典 Source: 公開コピー serving copy of the warehouse (marts, models/reports). "
@@ -79,7 +71,7 @@ class WeeklyData:
         return value
 
 
-def read_weekly(connection: duckdb.DuckDBPyConnection, publication_table: str = PUBLICATION_TABLE) -> WeeklyData:
+def read_weekly(connection: duckdb.DuckDBPyConnection) -> WeeklyData:
     return WeeklyData(
         headline=one(connection, "rpt_weekly_executive"),
         weeks=rows(connection, "rpt_weekly_open_ar", order_by="balance_date"),
@@ -88,7 +80,7 @@ def read_weekly(connection: duckdb.DuckDBPyConnection, publication_table: str = 
         aging=rows(connection, "rpt_weekly_aging", order_by="aging_bucket_order"),
         alerts=rows(connection, "rpt_weekly_alerts", where="alert_rank <= ?", order_by="alert_rank",
                     parameters=[ALERTS_SHOWN]),
-        publication=publication_note(connection, publication_table),
+        publication=publication_note(connection),
     )
 
 
@@ -106,14 +98,14 @@ class MonthlyData:
         return value
 
 
-def read_monthly(connection: duckdb.DuckDBPyConnection, publication_table: str = PUBLICATION_TABLE) -> MonthlyData:
+def read_monthly(connection: duckdb.DuckDBPyConnection) -> MonthlyData:
     return MonthlyData(
         headline=one(connection, "rpt_monthly_departments"),
         teams=rows(connection, "rpt_monthly_team_kpis", order_by="team_order"),
         exception_rules=rows(connection, "rpt_monthly_exception_rules", order_by="rule_order"),
         resolution_tags=rows(connection, "rpt_monthly_resolution_tags", where="tag_rank <= ?", order_by="tag_rank",
                              parameters=[TAGS_SHOWN]),
-        publication=publication_note(connection, publication_table),
+        publication=publication_note(connection),
     )
 
 
@@ -135,7 +127,7 @@ class QuarterlyData:
         return f"{self.headline['quarter_year']}Q{self.headline['quarter_number']}"
 
 
-def read_quarterly(connection: duckdb.DuckDBPyConnection, publication_table: str = PUBLICATION_TABLE) -> QuarterlyData:
+def read_quarterly(connection: duckdb.DuckDBPyConnection) -> QuarterlyData:
     return QuarterlyData(
         headline=one(connection, "rpt_quarterly_risk"),
         quarters=rows(connection, "rpt_quarterly_pl_impact", order_by="quarter_start"),
@@ -149,5 +141,5 @@ def read_quarterly(connection: duckdb.DuckDBPyConnection, publication_table: str
                        order_by="top_risk_rank", parameters=[TOP_RISKS_SHOWN]),
         risk_map=rows(connection, "rpt_quarterly_risk_customers", where="is_on_risk_map", order_by="customer_key"),
         roll_rates=rows(connection, "rpt_quarterly_roll_rates", order_by="from_aging_bucket_order"),
-        publication=publication_note(connection, publication_table),
+        publication=publication_note(connection),
     )

@@ -42,11 +42,6 @@ IMPROVEMENT_LABELS: Mapping[str, str] = {
 ERROR_CATEGORIES: tuple[tuple[str, str], ...] = (("matching", "照合"), ("input", "入力"), ("processing", "処理"))
 
 
-# ---------------------------------------------------------------------------------------------
-# Numbers as people read them
-# ---------------------------------------------------------------------------------------------
-
-
 def as_float(value: Any) -> float | None:
     if value is None:
         return None
@@ -149,11 +144,6 @@ def _render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
 
 
-# ---------------------------------------------------------------------------------------------
-# 週次 weekly executive report
-# ---------------------------------------------------------------------------------------------
-
-
 def render_weekly(data: WeeklyData) -> str:
     ar_chart = charts.line_chart(
         "weekly-open-ar", "未収残高の推移 (週末) Open AR by week", [f"{row['balance_date']:%m/%d}" for row in data.weeks],
@@ -177,11 +167,6 @@ def improvement_basis(row: Row) -> str:
         return day.isoformat() if row["period_grain"] == "week" else month_label(day)
 
     return f"{label(row['before_period_date'])} → {label(row['after_period_date'])}"
-
-
-# ---------------------------------------------------------------------------------------------
-# 月次 monthly report by department
-# ---------------------------------------------------------------------------------------------
 
 
 def render_monthly(data: MonthlyData) -> str:
@@ -211,11 +196,6 @@ def render_monthly(data: MonthlyData) -> str:
     return _render("monthly_departments.html.j2", data=data, h=h, ar_teams=ar_teams, process_teams=process_teams,
                    error_teams=error_teams, dso_chart=Markup(dso_chart), error_chart=Markup(error_chart),
                    action_chart=Markup(action_chart))
-
-
-# ---------------------------------------------------------------------------------------------
-# 四半期 quarterly risk report
-# ---------------------------------------------------------------------------------------------
 
 
 def quarter_label(row: Row) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from orchestration.lib.reports.data import PUBLICATION_TABLE, read_monthly, read_quarterly, read_weekly
+from orchestration.lib.reports.data import read_monthly, read_quarterly, read_weekly
 from orchestration.lib.reports.render import as_float, month_label, render_monthly, render_quarterly, render_weekly
 
 
@@ -35,29 +35,26 @@ def _connect(serving_path: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(os.fspath(serving_path), read_only=True)
 
 
-def write_weekly_executive(serving_path: Path, out_dir: Path,
-                           publication_table: str = PUBLICATION_TABLE) -> WrittenReport:
+def write_weekly_executive(serving_path: Path, out_dir: Path) -> WrittenReport:
     with _connect(serving_path) as connection:
-        data = read_weekly(connection, publication_table)
+        data = read_weekly(connection)
     path = write_atomically(out_dir / f"weekly_executive_{data.as_of.isoformat()}.html", render_weekly(data))
     return WrittenReport(path, data.as_of.isoformat(), {"open_ar": as_float(data.headline["open_ar_amount"]),
                                                         "dso_days": as_float(data.headline["dso_days"])})
 
 
-def write_monthly_departments(serving_path: Path, out_dir: Path,
-                              publication_table: str = PUBLICATION_TABLE) -> WrittenReport:
+def write_monthly_departments(serving_path: Path, out_dir: Path) -> WrittenReport:
     with _connect(serving_path) as connection:
-        data = read_monthly(connection, publication_table)
+        data = read_monthly(connection)
     label = month_label(data.month_start)
     path = write_atomically(out_dir / f"monthly_departments_{label}.html", render_monthly(data))
     return WrittenReport(path, label, {"teams": len(data.teams),
                                        "exceptions_opened": data.headline["exceptions_opened_count"]})
 
 
-def write_quarterly_risk(serving_path: Path, out_dir: Path,
-                         publication_table: str = PUBLICATION_TABLE) -> WrittenReport:
+def write_quarterly_risk(serving_path: Path, out_dir: Path) -> WrittenReport:
     with _connect(serving_path) as connection:
-        data = read_quarterly(connection, publication_table)
+        data = read_quarterly(connection)
     path = write_atomically(out_dir / f"quarterly_risk_{data.label}.html", render_quarterly(data))
     return WrittenReport(path, data.label, {"write_offs": as_float(data.headline["write_offs"]),
                                             "customers": len(data.risk_map)})
