@@ -21,7 +21,7 @@ DELIVERIES_TABLE = "marts.exception_deliveries"
 SENT, FAILED = "sent", "failed"
 SEVERITY_RANKS: Mapping[str, int] = {"critical": 1, "warning": 2, "info": 3}
 ALERT_COLUMNS = tuple(column.name for column in dataclasses.fields(AlertNotice))  # of marts.fct_kpi_alerts
-# The table dbt creates (models/marts/alerts/exception_deliveries.sql); created here only when the
+# The table dbt creates (models/alerting/exception_deliveries.sql); created here only when the
 # delivery runs before the first build has, with the same columns, so dbt then finds it and keeps it.
 DELIVERIES_DDL = f"""
 create schema if not exists marts;
