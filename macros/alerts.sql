@@ -15,7 +15,8 @@
         threshold,
         comparison,
         subject_types,
-        minimum_base
+        minimum_base,
+        compared_kpi
     from {{ alert_rules }}
     where rule_id = '{{ rule_id }}' and is_enabled
 {%- endmacro %}

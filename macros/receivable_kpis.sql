@@ -105,7 +105,15 @@ windowed as (
         avg(ending_ar) over ({{ partition }} order by month_start rows between 12 preceding and current row)
             as average_ending_ar_13m,
         count(*) over ({{ partition }} order by month_start rows between 12 preceding and current row)
-            as month_ends_in_13m
+            as month_ends_in_13m,
+        sum(ending_ar) over ({{ partition }} order by month_start rows between 2 preceding and current row)
+            as ending_ar_sum_3m,
+        sum(net_credit_sales) over ({{ partition }} order by month_start rows between 2 preceding and current row)
+            as net_credit_sales_sum_3m,
+        sum(days_in_period) over ({{ partition }} order by month_start rows between 2 preceding and current row)
+            as days_in_period_sum_3m,
+        count(*) over ({{ partition }} order by month_start rows between 2 preceding and current row)
+            as months_in_3m
     from grid
 ),
 
@@ -163,10 +171,18 @@ countback as (
         countback_pairs.month_start
 ),
 
+-- Trailing three months (this month and the two before), kept as additive parts: the three
+-- month-end ARs summed, the three months' sales and their days. Null before three months exist.
 kpi_values as (
     select
         windowed.*,
+        case when windowed.months_in_3m = 3 then windowed.ending_ar_sum_3m end as ending_ar_trailing_3m_sum,
+        case when windowed.months_in_3m = 3 then windowed.net_credit_sales_sum_3m end as net_credit_sales_trailing_3m,
+        case when windowed.months_in_3m = 3 then windowed.days_in_period_sum_3m end as days_in_trailing_3m,
         {{ ratio('windowed.ending_ar', 'windowed.net_credit_sales') }} * windowed.days_in_period as dso_days_raw,
+        case when windowed.months_in_3m = 3
+            then {{ ratio('windowed.ending_ar_sum_3m', 'windowed.net_credit_sales_sum_3m') }}
+                * windowed.days_in_period_sum_3m / 3 end as dso_trailing_3m_days_raw,
         countback.dso_countback_days as dso_countback_days_raw,
         {{ ratio('windowed.ending_current_ar', 'windowed.net_credit_sales') }} * windowed.days_in_period
             as best_possible_dso_days_raw,
@@ -196,8 +212,8 @@ kpi_values as (
 receivable_kpis as (
     select
         kpi_values.*,
-        {%- for kpi in ['dso_days', 'dso_countback_days', 'best_possible_dso_days', 'cei_pct',
-            'collection_efficiency_pct', 'uncollected_rate_pct', 'overdue_ratio_pct', 'late_payment_ratio_pct',
+        {%- for kpi in ['dso_days', 'dso_trailing_3m_days', 'dso_countback_days', 'best_possible_dso_days',
+            'cei_pct', 'collection_efficiency_pct', 'uncollected_rate_pct', 'overdue_ratio_pct', 'late_payment_ratio_pct',
             'delinquent_debtor_pct', 'ar_turnover', 'write_off_ratio_pct'] %}
         round(cast({{ kpi }}_raw as double), 2) as {{ kpi }},
         {%- endfor %}
@@ -219,7 +235,11 @@ is_month_in_progress,
 {%- for part in receivable_part_columns() %}
 {{ part }},
 {%- endfor %}
+cast(ending_ar_trailing_3m_sum as decimal(38, 2)) as ending_ar_trailing_3m_sum,
+cast(net_credit_sales_trailing_3m as decimal(38, 2)) as net_credit_sales_trailing_3m,
+cast(days_in_trailing_3m as {{ dbt.type_bigint() }}) as days_in_trailing_3m,
 dso_days,
+dso_trailing_3m_days,
 dso_countback_days,
 best_possible_dso_days,
 average_days_delinquent,

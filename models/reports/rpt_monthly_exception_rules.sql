@@ -1,6 +1,7 @@
 -- 月次部門別レポート 改善アクションの実施率: the exceptions (例外管理台帳) detected in the report month,
 -- one row per alert rule: opened, acted on (acknowledged or resolved), resolved, 実施率 = resolved /
--- opened × 100, the median hours to resolve and the recurrences.
+-- opened × 100, the median hours to resolve and the recurrences. A rule's severity is the most
+-- severe of its exceptions' (critical > warning > info; a seed change mid-month leaves both).
 with rpt_report_periods as (
     select * from {{ ref('rpt_report_periods') }}
 ),
@@ -21,7 +22,7 @@ this_month as (
 by_rule as (
     select
         rule_name_ja,
-        max(severity) as severity,
+        min(case severity when 'critical' then 1 when 'warning' then 2 when 'info' then 3 else 4 end) as severity_rank,
         count(*) as opened_count,
         sum(case when status in ('acknowledged', 'resolved') then 1 else 0 end) as acted_on_count,
         sum(case when status = 'resolved' then 1 else 0 end) as resolved_count,
@@ -35,7 +36,7 @@ final as (
     select
         rule_name_ja,
         cast(row_number() over (order by opened_count desc, rule_name_ja) as {{ dbt.type_int() }}) as rule_order,
-        severity,
+        case severity_rank when 1 then 'critical' when 2 then 'warning' when 3 then 'info' end as severity,
         cast(opened_count as {{ dbt.type_bigint() }}) as opened_count,
         cast(acted_on_count as {{ dbt.type_bigint() }}) as acted_on_count,
         cast(resolved_count as {{ dbt.type_bigint() }}) as resolved_count,

@@ -2,7 +2,9 @@
 -- ending overdue AR / ending AR × 100 at or above the threshold, for the company, each owner team
 -- and each customer (the customer's ratio from its own parts in fct_ar_monthly, to two decimals as
 -- the KPI marts publish it). Closed months only; the explicit unresolved customer is not a debtor
--- and raises no customer alert (it still counts in the company and team ratios).
+-- and raises no customer alert (it still counts in the company and team ratios). The seed's
+-- minimum_base is a minimum overdue amount in yen: a subject with less overdue AR is not judged,
+-- so ¥1 one day late is not a 100 % critical finding.
 with {{ alert_rule_inputs(
     'overdue_ratio', ['fct_kpi_monthly', 'fct_kpi_team_monthly', 'fct_ar_monthly', 'dim_customer']
 ) }},
@@ -53,7 +55,7 @@ observations as (
 {% call fired_alerts(
     'observations',
     value_column='overdue_ratio_pct',
-    base_column='ending_ar',
+    base_column='ending_overdue_ar',
     kpi_name="'overdue_ratio_pct'",
     period_grain='month',
     measured_value='ending_overdue_ar',
