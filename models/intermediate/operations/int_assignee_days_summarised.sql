@@ -11,7 +11,7 @@
 {%- set parts = [
     ('tasks_created_count', 'bigint'),
     ('tasks_completed_count', 'bigint'),
-    ('lead_time_hours_sum', 'double'),
+    ('lead_time_seconds_sum', 'bigint'),
     ('reopened_task_count', 'bigint'),
     ('first_contact_resolved_count', 'bigint'),
     ('tasks_due_count', 'bigint'),
@@ -85,7 +85,9 @@ completed_tasks as (
         assignee_id,
         completed_date as part_date,
         count(*) as tasks_completed_count,
-        sum(lead_time_hours) as lead_time_hours_sum,
+        -- Whole seconds: an integer sum is the same in any order, so the means built on it do not vary by build.
+        sum(cast({{ dbt.datediff('created_at', 'completed_at', 'second') }} as {{ dbt.type_bigint() }}))
+            as lead_time_seconds_sum,
         sum(case when is_reopening then 1 else 0 end) as reopened_task_count,
         sum(case when is_first_contact_resolved then 1 else 0 end) as first_contact_resolved_count
     from int_tasks_measured
@@ -164,7 +166,7 @@ legal_events as (
 
 {%- set sources = [
     ('created_tasks', ['tasks_created_count']),
-    ('completed_tasks', ['tasks_completed_count', 'lead_time_hours_sum', 'reopened_task_count', 'first_contact_resolved_count']),
+    ('completed_tasks', ['tasks_completed_count', 'lead_time_seconds_sum', 'reopened_task_count', 'first_contact_resolved_count']),
     ('due_tasks', ['tasks_due_count', 'tasks_sla_breached_count']),
     ('activities', ['activity_count', 'call_count', 'email_count', 'letter_count', 'visit_count', 'sms_count',
         'portal_count', 'other_count', 'automated_activity_count']),
