@@ -86,7 +86,7 @@ completed_tasks as (
         completed_date as part_date,
         count(*) as tasks_completed_count,
         -- Whole seconds: an integer sum is the same in any order, so the means built on it do not vary by build.
-        sum(cast({{ dbt.datediff('created_at', 'completed_at', 'second') }} as {{ dbt.type_bigint() }}))
+        sum(cast({{ dbt.datediff('created_at', 'completed_at', 'second') }} as {{ dbt.type_bigint() }}))  -- noqa: LT05
             as lead_time_seconds_sum,
         sum(case when is_reopening then 1 else 0 end) as reopened_task_count,
         sum(case when is_first_contact_resolved then 1 else 0 end) as first_contact_resolved_count
