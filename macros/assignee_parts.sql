@@ -4,7 +4,7 @@
     {%- set parts = [
         'tasks_created_count', 'tasks_completed_count', 'activity_count', 'call_count', 'email_count',
         'letter_count', 'visit_count', 'sms_count', 'portal_count', 'other_count', 'automated_activity_count',
-        'lead_time_hours_sum', 'tasks_due_count', 'tasks_sla_breached_count', 'reopened_task_count',
+        'lead_time_seconds_sum', 'tasks_due_count', 'tasks_sla_breached_count', 'reopened_task_count',
         'first_contact_resolved_count', 'promises_due_count', 'promises_kept_count', 'collected_amount',
     ] -%}
     {%- if with_legal -%}

@@ -143,8 +143,10 @@ final as (
         {%- for part in count_parts %}
         cast(measured.{{ part }} as bigint) as {{ part }},
         {%- endfor %}
-        cast(measured.lead_time_hours_sum as double) as lead_time_hours_sum,
-        {{ pct('measured.lead_time_hours_sum', 'measured.tasks_completed_count', scale=1) }} as lead_time_hours_mean,
+        cast(measured.lead_time_seconds_sum as bigint) as lead_time_seconds_sum,
+        cast(measured.lead_time_seconds_sum as double) / 3600 as lead_time_hours_sum,
+        {{ pct('measured.lead_time_seconds_sum', 'measured.tasks_completed_count * 3600', scale=1) }}
+            as lead_time_hours_mean,
         round(cast(measured.lead_time_hours_median as double), 2) as lead_time_hours_median,
         cast(measured.tasks_due_count as bigint) as tasks_due_count,
         cast(measured.tasks_sla_breached_count as bigint) as tasks_sla_breached_count,

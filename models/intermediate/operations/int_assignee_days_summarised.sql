@@ -4,14 +4,14 @@
 -- at their finest grain, assignee × day, so the weekly, monthly and team marts sum them and divide
 -- last. Each part is dated by its own event: a task's completion (handled, lead time, recurrence,
 -- first-contact resolution), its SLA deadline (due, breached), an activity's time, a promise's
--- date, a collection's applied date (on the accounts the assignee owns) and a legal event's date
+-- date, a collection's applied date (on the accounts the assignee owned that day) and a legal event's date
 -- (for the case's legal staff). Only what happened by the as-of date. The backlog at any day is the
 -- running sum of tasks created (not cancelled) minus tasks completed; medians cannot be summed and
 -- the marts recompute them from int_tasks_measured.
 {%- set parts = [
     ('tasks_created_count', 'bigint'),
     ('tasks_completed_count', 'bigint'),
-    ('lead_time_hours_sum', 'double'),
+    ('lead_time_seconds_sum', 'bigint'),
     ('reopened_task_count', 'bigint'),
     ('first_contact_resolved_count', 'bigint'),
     ('tasks_due_count', 'bigint'),
@@ -53,8 +53,8 @@ int_invoices_resolved as (
     select * from {{ ref('int_invoices_resolved') }}
 ),
 
-int_customers_attributed as (
-    select * from {{ ref('int_customers_attributed') }}
+int_customer_owners_versioned as (
+    select * from {{ ref('int_customer_owners_versioned') }}
 ),
 
 stg_legal__events as (
@@ -85,7 +85,9 @@ completed_tasks as (
         assignee_id,
         completed_date as part_date,
         count(*) as tasks_completed_count,
-        sum(lead_time_hours) as lead_time_hours_sum,
+        -- Whole seconds: an integer sum is the same in any order, so the means built on it do not vary by build.
+        sum(cast({{ dbt.datediff('created_at', 'completed_at', 'second') }} as {{ dbt.type_bigint() }}))  -- noqa: LT05
+            as lead_time_seconds_sum,
         sum(case when is_reopening then 1 else 0 end) as reopened_task_count,
         sum(case when is_first_contact_resolved then 1 else 0 end) as first_contact_resolved_count
     from int_tasks_measured
@@ -130,21 +132,30 @@ promises as (
     group by assignee_id, promise_date
 ),
 
--- Collections (回収) net of reversals, on the accounts the assignee owns (kpis.md collections).
+-- Collections (回収) net of reversals, on the accounts the assignee owned on the day of the collection
+-- (kpis.md collections): a reassignment moves what comes after it, never what was already collected.
 collections as (
     select
-        int_customers_attributed.owner_assignee_id as assignee_id,
+        int_customer_owners_versioned.owner_assignee_id as assignee_id,
         int_receivable_events_unioned.event_date as part_date,
         -1 * sum(int_receivable_events_unioned.open_amount_effect) as collected_amount
     from int_receivable_events_unioned
     inner join int_invoices_resolved
         on int_receivable_events_unioned.invoice_id = int_invoices_resolved.invoice_id
-    inner join int_customers_attributed
-        on int_invoices_resolved.customer_key = int_customers_attributed.customer_key
+    inner join int_customer_owners_versioned
+        on int_invoices_resolved.customer_key = int_customer_owners_versioned.customer_key
     where
         int_receivable_events_unioned.event_type in ('cash_applied', 'application_reversed')
-        and int_customers_attributed.owner_assignee_id is not null
-    group by int_customers_attributed.owner_assignee_id, int_receivable_events_unioned.event_date
+        and int_customer_owners_versioned.owner_assignee_id is not null
+        and (
+            int_customer_owners_versioned.valid_from is null
+            or int_receivable_events_unioned.event_date >= int_customer_owners_versioned.valid_from
+        )
+        and (
+            int_customer_owners_versioned.valid_to is null
+            or int_receivable_events_unioned.event_date < int_customer_owners_versioned.valid_to
+        )
+    group by int_customer_owners_versioned.owner_assignee_id, int_receivable_events_unioned.event_date
 ),
 
 legal_events as (
@@ -164,7 +175,7 @@ legal_events as (
 
 {%- set sources = [
     ('created_tasks', ['tasks_created_count']),
-    ('completed_tasks', ['tasks_completed_count', 'lead_time_hours_sum', 'reopened_task_count', 'first_contact_resolved_count']),
+    ('completed_tasks', ['tasks_completed_count', 'lead_time_seconds_sum', 'reopened_task_count', 'first_contact_resolved_count']),
     ('due_tasks', ['tasks_due_count', 'tasks_sla_breached_count']),
     ('activities', ['activity_count', 'call_count', 'email_count', 'letter_count', 'visit_count', 'sms_count',
         'portal_count', 'other_count', 'automated_activity_count']),

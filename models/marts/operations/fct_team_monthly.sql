@@ -36,7 +36,7 @@ team_parts as (
         {%- for column in summed_counts %}
             sum({{ column }}) as {{ column }},
         {%- endfor %}
-        sum(lead_time_hours_sum) as lead_time_hours_sum,
+        sum(lead_time_seconds_sum) as lead_time_seconds_sum,
         sum(collected_amount) as collected_amount
     from fct_collector_monthly
     group by team, month_start
@@ -80,8 +80,9 @@ final as (
         cast(team_parts.first_contact_resolved_count as bigint) as first_contact_resolved_count,
         cast(team_parts.promises_due_count as bigint) as promises_due_count,
         cast(team_parts.promises_kept_count as bigint) as promises_kept_count,
-        cast(team_parts.lead_time_hours_sum as double) as lead_time_hours_sum,
-        {{ pct('team_parts.lead_time_hours_sum', 'team_parts.tasks_completed_count', scale=1) }}
+        cast(team_parts.lead_time_seconds_sum as bigint) as lead_time_seconds_sum,
+        cast(team_parts.lead_time_seconds_sum as double) / 3600 as lead_time_hours_sum,
+        {{ pct('team_parts.lead_time_seconds_sum', 'team_parts.tasks_completed_count * 3600', scale=1) }}
             as lead_time_hours_mean,
         round(cast(team_lead_time_medians.lead_time_hours_median as double), 2) as lead_time_hours_median,
         {{ pct('team_parts.tasks_sla_breached_count', 'team_parts.tasks_due_count') }}
