@@ -177,6 +177,8 @@ def test_definitions_hold_dbt_assets_checks_schedule_and_sensors(definitions: dg
     groups = {graph.get(key).group_name: graph.get(key).owners for key in keys}
     for group in ("landing_billing", "staging_billing", "intermediate_receivables", "marts_receivables", "serving"):
         assert groups[group], f"group {group} has an owner"
+    owner_history = graph.get(dg.AssetKey(["snapshots", "snap_crm__account_owners"]))
+    assert (owner_history.group_name, owner_history.owners) == ("snapshots", ["team:data-platform"])
 
     checks = {key.name: key for key in graph.asset_check_keys}
     assert "unique_fct_kpi_monthly_month_start" in checks  # a dbt test

@@ -5,6 +5,7 @@ staging       models/staging/billing/...    -> staging/stg_billing__...   group 
 intermediate  models/intermediate/receivables/... -> intermediate/int_... group intermediate_receivables
 marts         models/marts/receivables/...  -> marts/fct_kpi_monthly      group marts_receivables
 seeds                                        -> reference/<seed>          group reference
+snapshots     snapshots/...                 -> snapshots/snap_...         group snapshots
 """
 
 from collections.abc import Mapping
@@ -15,6 +16,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
 LANDING_LAYER = "landing"
 REFERENCE_GROUP = "reference"
+SNAPSHOT_GROUP = "snapshots"
 
 # One owner per group. A group not listed falls back to the owner of its layer.
 OWNERS_BY_LAYER: Mapping[str, str] = {
@@ -23,6 +25,7 @@ OWNERS_BY_LAYER: Mapping[str, str] = {
     "intermediate": "team:analytics-engineering",
     "marts": "team:ar-finance",
     "reference": "team:ar-finance",
+    "snapshots": "team:data-platform",
 }
 OWNERS_BY_GROUP: Mapping[str, str] = {
     "marts_cash_application": "team:treasury",
@@ -71,6 +74,8 @@ class ArDbtTranslator(DagsterDbtTranslator):
             return landing_group(dbt_resource_props["source_name"])
         if resource_type == "seed":
             return REFERENCE_GROUP
+        if resource_type == "snapshot":
+            return SNAPSHOT_GROUP
         # fqn: [project, layer, area, (sub-folder …), name]; a model directly under its layer
         # (staging/rejected_rows) belongs to the layer's shared group.
         folders = list(dbt_resource_props["fqn"][1:-1])
