@@ -130,7 +130,8 @@ promises as (
     group by assignee_id, promise_date
 ),
 
--- Collections (回収) net of reversals, on the accounts the assignee owns (kpis.md collections).
+-- Collections (回収) net of reversals, notes received net of dishonoured notes included, on the accounts the
+-- assignee owns (kpis.md collections).
 collections as (
     select
         int_customers_attributed.owner_assignee_id as assignee_id,
@@ -142,7 +143,9 @@ collections as (
     inner join int_customers_attributed
         on int_invoices_resolved.customer_key = int_customers_attributed.customer_key
     where
-        int_receivable_events_unioned.event_type in ('cash_applied', 'application_reversed')
+        int_receivable_events_unioned.event_type in (
+            'cash_applied', 'application_reversed', 'note_received', 'note_dishonoured'
+        )
         and int_customers_attributed.owner_assignee_id is not null
     group by int_customers_attributed.owner_assignee_id, int_receivable_events_unioned.event_date
 ),
