@@ -1,6 +1,7 @@
 -- One row per customer_key: the billing master's attributes (of the anchoring billing customer), the
--- CRM's segment and owner, the payment terms' segment (int_payment_terms_parsed), and one explicit "unresolved" customer that holds what could not be
--- resolved. dim_customer publishes it; intermediate models that need a customer's owner or team read it here.
+-- CRM's segment and owner, the payment terms' segment (int_payment_terms_parsed), and one explicit
+-- "unresolved" customer that holds what could not be resolved. dim_customer publishes it; intermediate
+-- models that need a customer's owner or team read it here.
 with stg_billing__customers as (
     select * from {{ ref('stg_billing__customers') }}
 ),

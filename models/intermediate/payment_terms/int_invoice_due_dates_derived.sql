@@ -54,7 +54,7 @@ closing_months as (
 payment_months as (
     select
         closing_months.*,
-        cast({{ dbt.dateadd('month', 'closing_months.payment_month_offset', 'closing_months.closing_month_start') }} as date)
+        cast({{ dbt.dateadd('month', 'closing_months.payment_month_offset', 'closing_months.closing_month_start') }} as date)  -- noqa: LT05
             as payment_month_start
     from closing_months
 ),
@@ -97,7 +97,8 @@ final as (
         invoices.terms_issue_reason,
         closing_due_dates.closing_date,
         case
-            when invoices.net_days is not null then {{ add_days('invoices.invoice_date', 'cast(invoices.net_days as ' ~ dbt.type_int() ~ ')') }}
+            when invoices.net_days is not null
+                then {{ add_days('invoices.invoice_date', 'cast(invoices.net_days as ' ~ dbt.type_int() ~ ')') }}  -- noqa: LT05
             else closing_due_dates.expected_due_date
         end as expected_due_date
     from invoices

@@ -23,8 +23,13 @@ segment_parts as (
     select
         coalesce(customer_segments.payment_terms_segment, '(unassigned)') as payment_terms_segment,
         int_customer_months_rolled.month_start,
-        sum(case when int_customer_months_rolled.ending_ar <> 0 or int_customer_months_rolled.net_credit_sales <> 0
-            then 1 else 0 end) as customers_count,
+        sum(
+            case
+                when int_customer_months_rolled.ending_ar <> 0 or int_customer_months_rolled.net_credit_sales <> 0
+                    then 1
+                else 0
+            end
+        ) as customers_count,
         sum(int_customer_months_rolled.ending_ar) as ending_ar_amount,
         sum(int_customer_months_rolled.ending_overdue_ar) as ending_overdue_ar_amount,
         sum(int_customer_months_rolled.net_credit_sales) as net_credit_sales_amount

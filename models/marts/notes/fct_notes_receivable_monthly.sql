@@ -26,7 +26,7 @@ final as (
         cast(ending_notes_receivable_amount - gl_ending_notes_receivable_amount as decimal(38, 2))
             as gl_difference_amount,
         {{ pct('ending_ar_amount', 'net_credit_sales_amount', scale='days_in_period') }} as dso_days,
-        {{ pct('ending_ar_amount + ending_notes_receivable_amount', 'net_credit_sales_amount', scale='days_in_period') }}
+        {{ pct('ending_ar_amount + ending_notes_receivable_amount', 'net_credit_sales_amount', scale='days_in_period') }}  -- noqa: LT05
             as dso_incl_notes_days
     from int_notes_receivable_months_summed
 )
