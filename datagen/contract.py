@@ -15,6 +15,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "payment_terms_days",
         "credit_limit",
         "virtual_account_number",
+        "payment_terms",
     ],
     "billing/invoices": [
         "invoice_id",
@@ -65,6 +66,19 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "method",
         "fee_deducted",
         "reverses_application_id",
+    ],
+    "accounting/notes_receivable": [
+        "note_id",
+        "note_type",
+        "accounting_customer_code",
+        "invoice_id",
+        "amount",
+        "received_date",
+        "maturity_date",
+        "status",
+        "settled_date",
+        "bank_transaction_id",
+        "discount_fee",
     ],
     "crm/accounts": [
         "crm_account_id",

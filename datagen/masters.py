@@ -70,6 +70,8 @@ CASH = "1000"
 SECURITIES = "1050"
 AR = "1100"
 AR_DENSAI = "1110"
+AR_NOTES = "1120"
+DENSAI_NOTES = "1130"
 ALLOWANCE = "1190"
 INVENTORY = "1200"
 PREPAID = "1300"
@@ -94,6 +96,7 @@ WELFARE = "6310"
 RENT = "6400"
 UTILITIES = "6600"
 LEGAL_FEES = "6800"
+NOTE_DISCOUNT_LOSS = "6210"
 
 ACCOUNTS: list[tuple[str, str, str]] = [
     (CASH, "現金預金", "cash"),
@@ -124,6 +127,9 @@ ACCOUNTS: list[tuple[str, str, str]] = [
     (RENT, "地代家賃", "other"),
     (UTILITIES, "水道光熱費", "other"),
     (LEGAL_FEES, "支払報酬", "other"),
+    (AR_NOTES, "受取手形", "notes_receivable"),
+    (DENSAI_NOTES, "電子記録債権", "notes_receivable"),
+    (NOTE_DISCOUNT_LOSS, "手形売却損", "other"),
 ]
 
 # --------------------------------------------------------------------------- customers

@@ -38,6 +38,10 @@ PLANTED_VIOLATIONS: list[tuple[str, str, str]] = [
     ("crm/activities", "ACT-99000002", "bad_timestamp"),
     ("crm/tasks", "TSK-9000001", "bad_value"),
     ("legal/cases", "LC-90001", "missing_required"),
+    ("accounting/notes_receivable", "NR-9000001:INV-000001", "bad_value"),
+    ("accounting/notes_receivable", "NR-9000002:INV-000001", "missing_required"),
+    ("accounting/notes_receivable", "NR-9000003:INV-000001", "maturity_before_receipt"),
+    ("accounting/notes_receivable", "NR-9000004:INV-000001", "unknown_reference"),
 ]
 
 # In zengin mode the planted bank rows are 01 records broken the 全銀協 way: (CSV id, notice
@@ -74,6 +78,7 @@ RESERVED_FROM = {
     "activity": 99_000_000,
     "task": 9_000_000,
     "case": 90_000,
+    "note": 9_000_000,
 }
 
 
@@ -101,7 +106,7 @@ def plant(world: World, first_invoice: list[str], fourth_customer: list[str]) ->
 
     customers = t("billing/customers")
     customers.write(fourth_customer)
-    customers.write(["B99998", "", "", "", "30", "1000000", ""])
+    customers.write(["B99998", "", "", "", "30", "1000000", "", "月末締め翌月末払い"])
 
     _plant_bank_rows(world)
 
@@ -156,6 +161,31 @@ def plant(world: World, first_invoice: list[str], fourth_customer: list[str]) ->
         ]
     )
     t("legal/cases").write(["LC-90001", "(株)山田商事", "", "", "", "demand_letter", "", "", "", "U008"])
+
+    notes = t("accounting/notes_receivable")
+    code = "A10001"  # 山田商事's accounting code
+    # 小切手 is no note type of the contract; a note without its receipt date; a maturity before the
+    # receipt; a collection naming a deposit that does not exist.
+    notes.write(["NR-9000001", "cheque", code, "INV-000001", "100000", "2026-03-02", "2026-06-30", "held", "", "", ""])
+    notes.write(["NR-9000002", "densai", code, "INV-000001", "100000", "", "2026-06-30", "held", "", "", ""])
+    notes.write(
+        ["NR-9000003", "promissory", code, "INV-000001", "100000", "2026-03-02", "2026-02-27", "held", "", "", ""]
+    )
+    notes.write(
+        [
+            "NR-9000004",
+            "promissory",
+            code,
+            "INV-000001",
+            "100000",
+            "2025-06-02",
+            "2025-09-30",
+            "collected",
+            "2025-09-30",
+            "BT-99999999",
+            "",
+        ]
+    )
 
 
 def _plant_bank_rows(world: World) -> None:

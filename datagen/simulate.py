@@ -46,6 +46,8 @@ from .masters import (
     Customer,
 )
 from .names import legal_name
+from .notes import Note, settle_by_notes, write_notes
+from .terms import keyed_due_dates, payment_terms_text
 from .world import World
 
 FAR = 10**9
@@ -196,6 +198,8 @@ class CustomerSimulation:
         self.matching_errors: list[tuple[int, Application]] = []  # (reversal day, reversal)
         self.claims: list[list[str]] = []
         self.ar_account = AR_DENSAI if customer.densai else AR
+        self.notes: list[Note] = []
+        self.keyed_due: dict[str, int] = {}
 
     # ================================================================== stages
 
@@ -205,6 +209,7 @@ class CustomerSimulation:
         if self.c.switch_to == BAD:
             self.plan_legal()
         self.build_deposits()
+        self.notes = settle_by_notes(self)
         self.apply_cash()
         if self.c.switch_to != BAD:
             self.inject_matching_errors()
@@ -584,11 +589,14 @@ class CustomerSimulation:
     # ================================================================== output
 
     def write(self) -> None:
+        invoices = [(d.id, d.day, d.due, d.method) for d in self.invoices]
+        self.keyed_due = keyed_due_dates(self.world.seed, self.c, invoices)
         self._write_masters()
         self._write_documents()
         self._write_bank()
         self._write_applications()
         self._write_journals()
+        write_notes(self, self.notes)
         self._write_legal()
         for row in self.claims:
             self.world.table("guarantee/claims").write(row)
@@ -603,6 +611,7 @@ class CustomerSimulation:
             str(c.terms_days),
             money(c.credit_limit * 100),
             c.virtual_account or "",
+            payment_terms_text(c),
         ]
 
     def invoice_row(self, doc: Doc) -> list[str]:
@@ -610,7 +619,7 @@ class CustomerSimulation:
             doc.id,
             self.c.billing_id,
             iso(doc.day),
-            iso(doc.due),
+            iso(self.keyed_due.get(doc.id, doc.due)),
             money(doc.cents),
             "JPY",
             "credit_note" if doc.is_cn else "invoice",

@@ -45,6 +45,7 @@ class Ids:
     deal: IdSequence = field(default_factory=lambda: IdSequence("D-", 5))
     claim: IdSequence = field(default_factory=lambda: IdSequence("GC-", 4))
     forecast: IdSequence = field(default_factory=lambda: IdSequence("FC-", 5))
+    note: IdSequence = field(default_factory=lambda: IdSequence("NR-", 6))
 
 
 class World:

@@ -10,6 +10,7 @@
         {'system': 'accounting', 'table': 'customers', 'amount_column': none, 'date_column': none},
         {'system': 'accounting', 'table': 'journal_lines', 'amount_column': 'debit', 'date_column': 'posting_date'},
         {'system': 'accounting', 'table': 'cash_applications', 'amount_column': 'applied_amount', 'date_column': 'applied_date'},
+        {'system': 'accounting', 'table': 'notes_receivable', 'amount_column': 'amount', 'date_column': 'received_date'},
         {'system': 'crm', 'table': 'accounts', 'amount_column': none, 'date_column': none},
         {'system': 'crm', 'table': 'assignees', 'amount_column': none, 'date_column': none},
         {'system': 'crm', 'table': 'activities', 'amount_column': 'promise_amount', 'date_column': 'activity_at'},

@@ -1,5 +1,5 @@
--- Rule: each month-end, the AR sub-ledger (invoices − cash applied − fees − write-offs) equals the
--- general ledger's accounts_receivable balance.
+-- Rule: each month-end, the AR sub-ledger (invoices − cash applied − fees − notes received + notes
+-- dishonoured − write-offs) equals the general ledger's accounts_receivable balance.
 {{ config(severity='warn') }}
 
 select

@@ -37,6 +37,7 @@ EXPECTED_COLUMNS: dict[str, list[str]] = {
         "payment_terms_days",
         "credit_limit",
         "virtual_account_number",
+        "payment_terms",
     ],
     "billing/invoices": [
         "invoice_id",
@@ -87,6 +88,19 @@ EXPECTED_COLUMNS: dict[str, list[str]] = {
         "method",
         "fee_deducted",
         "reverses_application_id",
+    ],
+    "accounting/notes_receivable": [
+        "note_id",
+        "note_type",
+        "accounting_customer_code",
+        "invoice_id",
+        "amount",
+        "received_date",
+        "maturity_date",
+        "status",
+        "settled_date",
+        "bank_transaction_id",
+        "discount_fee",
     ],
     "crm/accounts": [
         "crm_account_id",
@@ -184,6 +198,7 @@ KEYS = {
     "legal/events": lambda r: f"{r['legal_case_id']}:{r['event_date']}",
     "legal/recoveries": lambda r: f"{r['legal_case_id']}:{r['recovery_date']}",
     "guarantee/claims": lambda r: r["claim_id"],
+    "accounting/notes_receivable": lambda r: f"{r['note_id']}:{r['invoice_id']}",
 }
 AMOUNT = re.compile(r"-?\d+(\.\d{1,2})?")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -336,6 +351,7 @@ def test_valid_rows_have_unique_keys_and_clean_values(valid: dict[str, list[dict
         "legal/events": ["cost"],
         "legal/recoveries": ["amount", "cost"],
         "guarantee/claims": ["claimed_amount", "paid_amount"],
+        "accounting/notes_receivable": ["amount", "discount_fee"],
     }
     for table, columns in amount_columns.items():
         for row in valid[table]:
@@ -452,12 +468,71 @@ def test_general_ledger_ties_to_the_sub_ledger_date_by_date(valid: dict[str, lis
         sub[inv["invoice_date"]] += cents(inv["amount"])
     for app in valid["accounting/cash_applications"]:
         sub[app["applied_date"]] -= cents(app["applied_amount"]) + cents(app["fee_deducted"])
+    for note in valid["accounting/notes_receivable"]:  # 売掛金 → 受取手形, and back on 不渡り
+        sub[note["received_date"]] -= cents(note["amount"])
+        if note["status"] == "dishonoured":
+            sub[note["settled_date"]] += cents(note["amount"])
     running_gl = running_sub = 0
     for day in sorted(set(gl) | set(sub)):
         running_gl += gl[day]
         running_sub += sub[day]
         assert running_gl == running_sub, day
     assert running_gl > 0
+
+
+def test_notes_follow_their_life_and_tie_to_the_general_ledger(valid: dict[str, list[dict[str, str]]]) -> None:
+    """Each note: received, then collected or discounted (cash), endorsed or dishonoured, or still
+    held; the notes_receivable accounts equal the notes still held, date by date."""
+    deposits = {r["bank_transaction_id"]: r for r in valid["bank/transactions"]}
+    category = {r["account_code"]: r["account_category"] for r in valid["accounting/accounts"]}
+    notes: dict[str, list[dict[str, str]]] = defaultdict(list)
+    held: dict[str, int] = defaultdict(int)
+    for row in valid["accounting/notes_receivable"]:
+        notes[row["note_id"]].append(row)
+        held[row["received_date"]] += cents(row["amount"])
+        if row["status"] != "held":
+            held[row["settled_date"]] -= cents(row["amount"])
+    assert {r[0]["status"] for r in notes.values()} >= {"held", "collected", "dishonoured", "discounted"}
+    assert {r[0]["note_type"] for r in notes.values()} == {"promissory", "densai"}
+    for rows in notes.values():
+        first = rows[0]
+        site = (date.fromisoformat(first["maturity_date"]) - date.fromisoformat(first["received_date"])).days
+        assert 60 <= site <= 120, first
+        assert first["status"] == "held" or first["settled_date"] >= first["received_date"]
+        if first["status"] in ("collected", "discounted"):
+            fees = sum(cents(r["discount_fee"]) for r in rows)
+            total = sum(cents(r["amount"]) for r in rows)
+            assert cents(deposits[first["bank_transaction_id"]]["amount"]) == total - fees
+    gl: dict[str, int] = defaultdict(int)
+    for line in valid["accounting/journal_lines"]:
+        if category[line["account_code"]] == "notes_receivable":
+            gl[line["posting_date"]] += cents(line["debit"]) - cents(line["credit"])
+    running_gl = running_held = 0
+    for day in sorted(set(gl) | set(held)):
+        running_gl += gl[day]
+        running_held += held[day]
+        assert running_gl == running_held, day
+
+
+def test_due_dates_follow_the_payment_terms_bar_a_few(valid: dict[str, list[dict[str, str]]]) -> None:
+    """月末締め翌月末払い / 翌々月末払い and 請求日からN日 give each invoice's due date; a few differ."""
+    terms = {r["billing_customer_id"]: r["payment_terms"] for r in valid["billing/customers"]}
+    agree = differ = 0
+    for row in valid["billing/invoices"]:
+        if row["document_type"] != "invoice" or terms[row["billing_customer_id"]] == "都度協議":
+            continue
+        text, day = terms[row["billing_customer_id"]], date.fromisoformat(row["invoice_date"])
+        if text.startswith("月末締め"):
+            months = 1 if "翌月" in text else 2
+            first = date(day.year + (day.month + months) // 13, (day.month + months - 1) % 12 + 1, 1)
+            expected = date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
+        else:
+            expected = day + timedelta(days=int(re.sub(r"\D", "", text)))
+        if row["due_date"] == expected.isoformat():
+            agree += 1
+        else:
+            differ += 1
+    assert agree > 50 * differ
 
 
 def test_no_invoice_is_ever_over_applied(valid: dict[str, list[dict[str, str]]]) -> None:
@@ -475,6 +550,10 @@ def test_no_invoice_is_ever_over_applied(valid: dict[str, list[dict[str, str]]])
     for line in valid["accounting/journal_lines"]:
         if line["entry_type"] == "write_off" and line["invoice_id"] and cents(line["credit"]):
             events[line["invoice_id"]].append((line["posting_date"], -cents(line["credit"])))
+    for note in valid["accounting/notes_receivable"]:
+        events[note["invoice_id"]].append((note["received_date"], -cents(note["amount"])))
+        if note["status"] == "dishonoured":
+            events[note["invoice_id"]].append((note["settled_date"], cents(note["amount"])))
     for invoice_id, items in events.items():
         assert invoices[invoice_id]["document_type"] == "invoice"
         by_day: dict[str, int] = defaultdict(int)
@@ -703,6 +782,7 @@ def test_planted_violations_are_present(raw: dict[str, list[dict[str, str]]]) ->
                 row.get("customer_name"),
                 row.get("applied_amount"),
                 row.get("opened_date"),
+                row.get("received_date"),
             ), key
         elif reason == "bad_date":
             date_value = row.get("invoice_date") or row.get("value_date")
@@ -721,7 +801,9 @@ def test_planted_violations_are_present(raw: dict[str, list[dict[str, str]]]) ->
                 or row.get("account_code") == "9999"
             ), key
         elif reason == "bad_value":
-            assert row.get("channel") == "fax" or row.get("status") == "pending", key
+            assert row.get("channel") == "fax" or row.get("status") == "pending" or row.get("note_type") == "cheque"
+        elif reason == "maturity_before_receipt":
+            assert row["maturity_date"] < row["received_date"], key
         elif reason == "bad_timestamp":
             assert row["activity_at"] == "yesterday"
         else:
@@ -737,7 +819,13 @@ def test_planted_invoices_have_no_applications(raw: dict[str, list[dict[str, str
 # ----------------------------------------------------------------------------- bank format: csv and zengin
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample" / "landing"
-ZENGIN_TABLES = {"bank/transactions", "bank/balances", "accounting/cash_applications", "accounting/journal_lines"}
+ZENGIN_TABLES = {
+    "bank/transactions",
+    "bank/balances",
+    "accounting/cash_applications",
+    "accounting/journal_lines",
+    "accounting/notes_receivable",
+}
 
 
 @pytest.fixture(scope="module")
@@ -840,6 +928,11 @@ def test_zengin_mode_names_accounts_and_transactions_by_their_zengin_ids(bank_fo
     ] == zengin_apps
     unknown = {a["application_id"] for a in zengin_apps if a["bank_transaction_id"] not in deposits}
     assert unknown == {"APP-99000001"}  # the planted unknown reference, BT-99999999 in both formats
+    csv_notes, zengin_notes = (read_csv(out / "accounting/notes_receivable.csv") for out in bank_formats)
+    assert [
+        {**n, "bank_transaction_id": ids.get(n["bank_transaction_id"], n["bank_transaction_id"])} for n in csv_notes
+    ] == zengin_notes
+    assert {n["bank_transaction_id"] for n in zengin_notes} - deposits == {"", "BT-99999999"}
 
     csv_balances, zengin_balances = (read_csv(out / "bank/balances.csv") for out in bank_formats)
     assert [{**b, "bank_account_id": accounts[b["bank_account_id"]]} for b in csv_balances] == zengin_balances

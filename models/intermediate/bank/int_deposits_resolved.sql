@@ -1,7 +1,8 @@
 -- Each deposit (入金) with its customer: the virtual account it came in on decides first, then an
 -- invoice named in the transfer's EDI情報, then the remitter name as resolved in the identity map;
 -- otherwise the explicit unresolved customer. A deposit reversed by a cancellation (取消) is no
--- longer a deposit to apply.
+-- longer a deposit to apply, and one that settles a note receivable (期日入金, 割引代り金) is no receipt of
+-- 売掛金: the note settled the invoice when it was received.
 with stg_bank__transactions as (
     select * from {{ ref('stg_bank__transactions') }}
 ),
@@ -12,6 +13,17 @@ identity_map as (
 
 int_invoices_resolved as (
     select * from {{ ref('int_invoices_resolved') }}
+),
+
+stg_accounting__notes_receivable as (
+    select * from {{ ref('stg_accounting__notes_receivable') }}
+),
+
+note_settlements as (
+    select bank_transaction_id
+    from stg_accounting__notes_receivable
+    where bank_transaction_id is not null
+    group by bank_transaction_id
 ),
 
 reversed_transactions as (
@@ -26,9 +38,12 @@ deposits as (
     from stg_bank__transactions
     left join reversed_transactions
         on stg_bank__transactions.bank_transaction_id = reversed_transactions.bank_transaction_id
+    left join note_settlements
+        on stg_bank__transactions.bank_transaction_id = note_settlements.bank_transaction_id
     where
         stg_bank__transactions.transaction_amount > 0
         and reversed_transactions.bank_transaction_id is null
+        and note_settlements.bank_transaction_id is null
 ),
 
 by_virtual_account as (

@@ -1,6 +1,7 @@
 -- One row per customer_key: the billing master's attributes (of the anchoring billing customer), the
--- CRM's segment and owner, and one explicit "unresolved" customer that holds what could not be
--- resolved. dim_customer publishes it; intermediate models that need a customer's owner or team read it here.
+-- CRM's segment and owner, the payment terms' segment (int_payment_terms_parsed), and one explicit
+-- "unresolved" customer that holds what could not be resolved. dim_customer publishes it; intermediate
+-- models that need a customer's owner or team read it here.
 with stg_billing__customers as (
     select * from {{ ref('stg_billing__customers') }}
 ),
@@ -15,6 +16,10 @@ stg_crm__assignees as (
 
 identity_map as (
     select * from {{ ref('int_customer_identifiers_resolved') }}
+),
+
+int_payment_terms_parsed as (
+    select * from {{ ref('int_payment_terms_parsed') }}
 ),
 
 -- The anchoring billing customer of each key (the smallest id of a corporate-number group).
@@ -66,13 +71,16 @@ resolved_customers as (
         crm_accounts_ranked.owner_assignee_id,
         stg_crm__assignees.assignee_name as owner_assignee_name,
         stg_crm__assignees.team as owner_team,
-        false as is_unresolved
+        false as is_unresolved,
+        anchors.payment_terms,
+        coalesce(int_payment_terms_parsed.payment_terms_segment, '(unassigned)') as payment_terms_segment
     from anchors
     left join crm_accounts_ranked
         on anchors.customer_key = crm_accounts_ranked.customer_key and crm_accounts_ranked.account_rank = 1
     left join accounting_codes_ranked
         on anchors.customer_key = accounting_codes_ranked.customer_key and accounting_codes_ranked.code_rank = 1
     left join stg_crm__assignees on crm_accounts_ranked.owner_assignee_id = stg_crm__assignees.assignee_id
+    left join int_payment_terms_parsed on anchors.billing_customer_id = int_payment_terms_parsed.billing_customer_id
 ),
 
 unresolved_customer as (
@@ -92,7 +100,9 @@ unresolved_customer as (
         cast(null as {{ dbt.type_string() }}) as owner_assignee_id,
         cast(null as {{ dbt.type_string() }}) as owner_assignee_name,
         cast(null as {{ dbt.type_string() }}) as owner_team,
-        true as is_unresolved
+        true as is_unresolved,
+        cast(null as {{ dbt.type_string() }}) as payment_terms,
+        '(unassigned)' as payment_terms_segment
 ),
 
 final as (

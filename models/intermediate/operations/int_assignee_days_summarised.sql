@@ -132,8 +132,9 @@ promises as (
     group by assignee_id, promise_date
 ),
 
--- Collections (回収) net of reversals, on the accounts the assignee owned on the day of the collection
--- (kpis.md collections): a reassignment moves what comes after it, never what was already collected.
+-- Collections (回収) net of reversals, notes received net of dishonoured notes included, on the accounts the
+-- assignee owned on the day of the collection (kpis.md collections): a reassignment moves what comes after
+-- it, never what was already collected.
 collections as (
     select
         int_customer_owners_versioned.owner_assignee_id as assignee_id,
@@ -145,7 +146,9 @@ collections as (
     inner join int_customer_owners_versioned
         on int_invoices_resolved.customer_key = int_customer_owners_versioned.customer_key
     where
-        int_receivable_events_unioned.event_type in ('cash_applied', 'application_reversed')
+        int_receivable_events_unioned.event_type in (
+            'cash_applied', 'application_reversed', 'note_received', 'note_dishonoured'
+        )
         and int_customer_owners_versioned.owner_assignee_id is not null
         and (
             int_customer_owners_versioned.valid_from is null

@@ -42,7 +42,13 @@ monthly_flows as (
         month_start,
         sum(case when event_type = 'invoice' then open_amount_effect else 0 end) as credit_sales,
         sum(case when event_type = 'credit_note' then open_amount_effect else 0 end) as credit_notes,
-        -1 * sum(case when event_type in ('cash_applied', 'application_reversed') then open_amount_effect else 0 end)
+        -1 * sum(
+            case
+                when event_type in ('cash_applied', 'application_reversed', 'note_received', 'note_dishonoured')
+                    then open_amount_effect
+                else 0
+            end
+        )
             as collections,
         -1 * sum(case when event_type = 'fee_deducted' then open_amount_effect else 0 end) as fees_deducted,
         -1 * sum(case when event_type = 'written_off' then open_amount_effect else 0 end) as write_offs,

@@ -2,7 +2,9 @@
 -- as one signed event, dated on its own axis. Incurrence (発生): invoices and credit notes on
 -- invoice_date; collection (回収): cash applied, reversals and deducted fees on applied_date;
 -- write-off (償却): credits to an accounts_receivable account on write_off journal lines that name
--- an invoice, on posting_date. Only events on or before as_of_date: the past's answer stays the past's.
+-- an invoice, on posting_date. A note received (受取手形, でんさい) settles 売掛金 without cash on its
+-- received_date, and a dishonoured note (不渡り) puts the amount back on its settled_date: both on the
+-- collection axis. Only events on or before as_of_date: the past's answer stays the past's.
 --
 -- Incremental: the ledger only grows, so a run re-reads the last `incremental_lookback_days` (late
 -- postings dated a little in the past) and replaces those events by id; a post-hook drops events after
@@ -28,6 +30,10 @@ stg_accounting__journal_lines as (
 
 stg_accounting__accounts as (
     select * from {{ ref('stg_accounting__accounts') }}
+),
+
+stg_accounting__notes_receivable as (
+    select * from {{ ref('stg_accounting__notes_receivable') }}
 ),
 
 reporting_dates as (
@@ -104,6 +110,39 @@ write_off_events as (
         and journal_lines.posting_date <= reporting_dates.as_of_date
 ),
 
+notes as (
+    select stg_accounting__notes_receivable.*
+    from stg_accounting__notes_receivable
+    cross join reporting_dates
+    where stg_accounting__notes_receivable.received_date <= reporting_dates.as_of_date
+),
+
+note_received_events as (
+    select
+        {{ dbt.concat(["'note_received:'", "note_id", "':'", "invoice_id"]) }} as event_id,
+        'collection' as ledger_axis,
+        'note_received' as event_type,
+        received_date as event_date,
+        invoice_id,
+        note_id as source_document_id,
+        -1 * note_amount as open_amount_effect
+    from notes
+),
+
+note_dishonoured_events as (
+    select
+        {{ dbt.concat(["'note_dishonoured:'", "notes.note_id", "':'", "notes.invoice_id"]) }} as event_id,
+        'collection' as ledger_axis,
+        'note_dishonoured' as event_type,
+        notes.settled_date as event_date,
+        notes.invoice_id,
+        notes.note_id as source_document_id,
+        notes.note_amount as open_amount_effect
+    from notes
+    cross join reporting_dates
+    where notes.note_status = 'dishonoured' and notes.settled_date <= reporting_dates.as_of_date
+),
+
 -- Collections and write-offs land on the receivable of the document they name (a credit note's
 -- original invoice when they name the credit note).
 other_events as (
@@ -112,6 +151,10 @@ other_events as (
     select * from fee_events
     union all
     select * from write_off_events
+    union all
+    select * from note_received_events
+    union all
+    select * from note_dishonoured_events
 ),
 
 other_events_on_receivables as (

@@ -21,7 +21,9 @@ final as (
         owner_assignee_id,
         owner_assignee_name,
         owner_team,
-        is_unresolved
+        is_unresolved,
+        payment_terms,
+        payment_terms_segment
     from int_customers_attributed
 )
 

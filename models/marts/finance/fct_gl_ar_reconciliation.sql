@@ -1,13 +1,17 @@
 -- 売掛金照合 (GL tie-out): each month, the AR sub-ledger's ending AR, built from the three axes of
--- the receivable ledger in staging (invoices and credit notes, cash applied and fees deducted,
--- write-offs), against the general ledger's accounts_receivable balance, and the difference.
--- A difference fails the warn-severity test assert_gl_ar_ties_to_subledger.
+-- the receivable ledger in staging (invoices and credit notes, cash applied and fees deducted, notes
+-- received net of dishonoured notes, write-offs), against the general ledger's accounts_receivable
+-- balance, and the difference. A difference fails the warn-severity test assert_gl_ar_ties_to_subledger.
 with stg_billing__invoices as (
     select * from {{ ref('stg_billing__invoices') }}
 ),
 
 stg_accounting__cash_applications as (
     select * from {{ ref('stg_accounting__cash_applications') }}
+),
+
+stg_accounting__notes_receivable as (
+    select * from {{ ref('stg_accounting__notes_receivable') }}
 ),
 
 stg_accounting__journal_lines as (
@@ -40,6 +44,20 @@ collection_events as (
     from stg_accounting__cash_applications
 ),
 
+-- 売掛金 → 受取手形 / 電子記録債権 when a note is received, and back when it is dishonoured (不渡り).
+note_events as (
+    select
+        received_date as event_date,
+        -note_amount as ar_change_amount
+    from stg_accounting__notes_receivable
+    union all
+    select
+        settled_date as event_date,
+        note_amount as ar_change_amount
+    from stg_accounting__notes_receivable
+    where note_status = 'dishonoured'
+),
+
 write_off_events as (
     select
         stg_accounting__journal_lines.posting_date as event_date,
@@ -58,6 +76,8 @@ subledger_events as (
     select * from incurrence_events
     union all
     select * from collection_events
+    union all
+    select * from note_events
     union all
     select * from write_off_events
 ),

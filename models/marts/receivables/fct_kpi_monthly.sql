@@ -31,7 +31,7 @@ cash_balances as (
 gl_month_ends as (
     select
         month_start,
-        {%- for category in ['cash', 'short_term_securities', 'accounts_receivable', 'inventory',
+        {%- for category in ['cash', 'short_term_securities', 'accounts_receivable', 'notes_receivable', 'inventory',
             'other_current_asset', 'allowance_for_doubtful_accounts'] %}
         sum(case when account_category = '{{ category }}' then ending_balance_amount else 0 end)
             as {{ category }}_amount,
@@ -59,10 +59,11 @@ working_capital as (
         gl_month_ends.cash_amount
         + gl_month_ends.short_term_securities_amount
         + gl_month_ends.accounts_receivable_amount
+        + gl_month_ends.notes_receivable_amount
             + gl_month_ends.inventory_amount + gl_month_ends.other_current_asset_amount
             + gl_month_ends.allowance_for_doubtful_accounts_amount as current_assets_amount,
         gl_month_ends.cash_amount + gl_month_ends.short_term_securities_amount
-            + gl_month_ends.accounts_receivable_amount as quick_assets_amount,
+            + gl_month_ends.accounts_receivable_amount + gl_month_ends.notes_receivable_amount as quick_assets_amount,
         gl_month_ends.accounts_payable_amount + gl_month_ends.other_current_liability_amount
             as current_liabilities_amount,
         {{ pct(

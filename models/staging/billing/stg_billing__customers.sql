@@ -11,7 +11,8 @@ valid as (
         corporate_number,
         payment_terms_days,
         credit_limit,
-        virtual_account_number
+        virtual_account_number,
+        payment_terms
     from base_customers
     where rejection_reason is null
 )
