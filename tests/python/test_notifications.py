@@ -7,6 +7,7 @@ checks are reported, and that the webhook URL appears in no log, no output and n
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -289,9 +290,12 @@ def materialise(
 
 
 def slack_fields(body: dict[str, Any]) -> dict[str, str]:
+    """Label (our mrkdwn, in bold) -> value (plain_text: the data, shown as typed)."""
     blocks = body["attachments"][0]["blocks"]
-    fields = [f["text"] for block in blocks if block["type"] == "section" for f in block.get("fields", [])]
-    return {text.split("\n")[0].strip("*"): text.split("\n", 1)[1] for text in fields}
+    fields = [f for block in blocks if block["type"] == "section" for f in block.get("fields", [])]
+    labels, values = fields[::2], fields[1::2]
+    assert {f["type"] for f in labels} == {"mrkdwn"} and {f["type"] for f in values} == {"plain_text"}
+    return {label["text"].strip("*"): value["text"] for label, value in zip(labels, values, strict=True)}
 
 
 def slack_button_url(body: dict[str, Any]) -> str | None:
@@ -532,7 +536,7 @@ def test_failed_runs_and_failed_blocking_checks_are_reported(
     assert len(slack) == 1 and len(teams) == 1
     assert "実行失敗" in slack[0]["text"] and "Database Error in model fct_kpi_monthly" in slack[0]["text"]
     assert slack_button_url(slack[0]) == f"http://dagster.internal:3000/runs/{crashed.run_id}"
-    assert teams_facts(teams_card(teams[0]))["ジョブ Job"] == "failing_job"
+    assert teams_facts(teams_card(teams[0]))["ジョブ Job"] == "failing\\_job", "Teams reads markdown: `_` escaped"
 
     checked = dg.materialize([published_marts_stand_in, balances_tie_out], instance=instance, raise_on_error=False)
     assert not checked.success
@@ -571,3 +575,64 @@ def test_a_delivery_is_given_up_after_the_maximum_failed_attempts_and_messages_a
     for channel in ("slack", "teams", "slack", "slack"):
         pacer.wait_for(channel)
     assert waits == [pytest.approx(0.8)], "one message a second per channel; channels do not wait for each other"
+
+
+HOSTILE_NAME = "<!channel> <@U123> <http://x|y> & *bold* _it_ ~del~ `code` [link](http://evil.example) {{DATE(x)}}"
+
+
+def test_names_are_shown_as_typed_in_slack_and_teams(receiver: Receiver) -> None:
+    """A customer name with Slack's control syntax and markdown neither pings, links nor formats."""
+    fields = [ALERT_ROWS[0][i] for i in (0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18)]
+    notice = dataclasses.replace(
+        messages.AlertNotice(*fields),
+        subject_type="customer",
+        subject_id="C-1",
+        subject_name=HOSTILE_NAME,
+        message_ja=f"{HOSTILE_NAME}: 延滞債権比率 28.9%",
+    )
+    message = messages.alert_message(notice, LINK_TEMPLATE)
+    with WebhookClient(WebhookPolicy(max_attempts=1)) as client:
+        for name in (messages.SLACK, messages.TEAMS):
+            assert client.post(Channel(name, receiver.url(f"/{name}/hook")), messages.payload(name, message)).ok
+    slack, teams = webhooks_bodies(receiver)
+
+    # Slack: the notification text is mrkdwn, so Slack's three escapes apply (worked by hand).
+    assert slack["text"].startswith(
+        "[重大 critical] 延滞債権比率: &lt;!channel&gt; &lt;@U123&gt; &lt;http://x|y&gt; &amp; *bold*"
+    )
+    assert "<!channel>" not in slack["text"] and "<@U123>" not in slack["text"]
+    texts = list(text_objects(slack["attachments"][0]["blocks"]))
+    for text in (t for t in texts if t["type"] == "mrkdwn"):
+        assert not {"<", ">"} & set(text["text"]), text
+        assert HOSTILE_NAME not in text["text"] and "*bold*" not in text["text"], "no data in mrkdwn"
+    literal = [t for t in texts if t["type"] == "plain_text" and HOSTILE_NAME in t["text"]]
+    assert len(literal) == 2 and all(t["emoji"] is False for t in literal), "body and subject, shown as typed"
+    assert slack_fields(slack)["対象 Subject"] == f"{HOSTILE_NAME} (顧客)"
+
+    # Teams: every TextBlock and Fact is markdown; CommonMark backslash escapes (worked by hand).
+    escaped = (
+        r"\<!channel\> \<@U123\> \<http://x\|y\> & \*bold\* \_it\_ \~del\~ \`code\` "
+        r"\[link\](http://evil.example) \{\{DATE(x)\}\}"
+    )
+    card = teams_card(teams)
+    assert teams_facts(card)["対象 Subject"] == f"{escaped} (顧客)"
+    assert card["body"][1]["text"] == f"{escaped}: 延滞債権比率 28.9%"
+    assert messages.teams_escape("- 一\n2. 二\n  + 三") == "\\- 一\n2\\. 二\n  \\+ 三", "list markers"
+    assert messages.teams_escape("東日本 (チーム) 2026-10-31") == "東日本 (チーム) 2026-10-31", "plain text untouched"
+
+
+def webhooks_bodies(receiver: Receiver) -> tuple[dict[str, Any], dict[str, Any]]:
+    (slack,), (teams,) = receiver.bodies("/slack"), receiver.bodies("/teams")
+    return slack, teams
+
+
+def text_objects(node: Any) -> Iterator[dict[str, Any]]:
+    """Every Block Kit text object (a dict with `type` plain_text or mrkdwn) under a node."""
+    if isinstance(node, dict):
+        if node.get("type") in ("plain_text", "mrkdwn") and "text" in node:
+            yield node
+        for value in node.values():
+            yield from text_objects(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from text_objects(item)
