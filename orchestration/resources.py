@@ -132,7 +132,12 @@ class AlertSettings(_EnvSettings):
     ar_alert_max_failed_attempts: str = Field(
         "24", description="failed attempts before an (alert, channel) is given up"
     )
-    ar_webhook_timeout_seconds: str = Field("10", description="timeout of one HTTP request")
+    ar_alert_delivery_max_seconds: str = Field("300", description="time bound of one delivery run; the rest waits")
+    ar_webhook_breaker_failures: str = Field(
+        "3", description="failed messages in a row after which a channel is left alone for the run"
+    )
+    ar_webhook_connect_timeout_seconds: str = Field("5", description="connect timeout of one HTTP request")
+    ar_webhook_timeout_seconds: str = Field("10", description="read timeout of one HTTP request (not retried)")
     ar_webhook_max_attempts: str = Field("4", description="tries per message on 429, 5xx and network errors")
     ar_webhook_backoff_seconds: str = Field("1", description="urllib3's backoff factor (a Retry-After wins)")
     ar_exception_link_template: str = Field(DEFAULT_EXCEPTION_LINK_TEMPLATE, description="link to an exception")
@@ -146,10 +151,13 @@ class AlertSettings(_EnvSettings):
             max_failed_attempts=max(1, int(self.text("ar_alert_max_failed_attempts"))),
             send_interval_seconds=float(self.text("ar_alert_send_interval_seconds")),
             link_template=self.text("ar_exception_link_template"),
+            breaker_failures=max(1, int(self.text("ar_webhook_breaker_failures"))),
+            max_run_seconds=float(self.text("ar_alert_delivery_max_seconds")),
         )
 
     def webhook_policy(self) -> WebhookPolicy:
         return WebhookPolicy(
+            connect_timeout_seconds=float(self.text("ar_webhook_connect_timeout_seconds")),
             timeout_seconds=float(self.text("ar_webhook_timeout_seconds")),
             max_attempts=max(1, int(self.text("ar_webhook_max_attempts"))),
             backoff_seconds=float(self.text("ar_webhook_backoff_seconds")),
