@@ -12,6 +12,7 @@ from pydantic import Field
 from orchestration.lib.dbt_project import DBT_EXECUTABLE, load_manifest
 from orchestration.lib.deliveries import DeliveryRules
 from orchestration.lib.messages import DEFAULT_DAGSTER_URL, DEFAULT_EXCEPTION_LINK_TEMPLATE
+from orchestration.lib.serving import DEFAULT_PARQUET_CODEC, DEFAULT_STORAGE_VERSION, ServingFormats
 from orchestration.lib.warehouse import REPO_ROOT, duckdb_connection, is_lock_conflict
 from orchestration.lib.webhooks import WebhookPolicy
 
@@ -65,6 +66,10 @@ class Settings(_EnvSettings):
     ar_dbt_target_path: str = Field("target", description="dbt manifest and run artifacts")
     ar_serving_duckdb_path: str = Field("warehouse/serving.duckdb", description="published copy for BI tools")
     ar_serving_parquet_dir: str = Field("warehouse/parquet", description="published Parquet, <dir>/current/<mart>")
+    ar_serving_storage_version: str = Field(
+        DEFAULT_STORAGE_VERSION, description="DuckDB storage format of the serving file (v1.0.0: DuckDB 1.x reads it)"
+    )
+    ar_serving_parquet_codec: str = Field(DEFAULT_PARQUET_CODEC, description="Parquet compression of the serving copy")
     ar_gx_dir: str = Field("warehouse/gx", description="Great Expectations results history")
     ar_gx_docs_dir: str = Field("", description="GX Data Docs (unset: <AR_DBT_TARGET_PATH>/gx_docs)")
     ar_gx_max_rows: str = Field("1000000", description="rows above which a warn suite samples")
@@ -98,6 +103,12 @@ class Settings(_EnvSettings):
     @property
     def serving_parquet_dir(self) -> Path:
         return self.path("ar_serving_parquet_dir")
+
+    @property
+    def serving_formats(self) -> ServingFormats:
+        return ServingFormats(
+            self.text("ar_serving_storage_version").strip(), self.text("ar_serving_parquet_codec").strip().lower()
+        )
 
     @property
     def gx_dir(self) -> Path:

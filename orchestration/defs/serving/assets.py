@@ -63,7 +63,11 @@ def build_publication_asset(location: CodeLocation) -> dg.AssetsDefinition:
         started = dt.datetime.now()
         try:
             published, version = publish(
-                settings.duckdb_path, settings.serving_duckdb_path, settings.serving_parquet_dir, context.run.run_id
+                settings.duckdb_path,
+                settings.serving_duckdb_path,
+                settings.serving_parquet_dir,
+                context.run.run_id,
+                settings.serving_formats,
             )
         except PublicationError as error:
             raise dg.Failure(description=str(error), allow_retries=False) from error
