@@ -70,6 +70,10 @@ class Settings(_EnvSettings):
         DEFAULT_STORAGE_VERSION, description="DuckDB storage format of the serving file (v1.0.0: DuckDB 1.x reads it)"
     )
     ar_serving_parquet_codec: str = Field(DEFAULT_PARQUET_CODEC, description="Parquet compression of the serving copy")
+    ar_serving_masked_duckdb_path: str = Field(
+        "warehouse/serving_masked.duckdb", description="the PII-masked copy, written when AR_PII_HMAC_KEY is set"
+    )
+    ar_serving_mask_people: str = Field("true", description="masked copy: pseudonymise collectors' names too")
     ar_gx_dir: str = Field("warehouse/gx", description="Great Expectations results history")
     ar_gx_docs_dir: str = Field("", description="GX Data Docs (unset: <AR_DBT_TARGET_PATH>/gx_docs)")
     ar_gx_max_rows: str = Field("1000000", description="rows above which a warn suite samples")
@@ -103,6 +107,14 @@ class Settings(_EnvSettings):
     @property
     def serving_parquet_dir(self) -> Path:
         return self.path("ar_serving_parquet_dir")
+
+    @property
+    def serving_masked_duckdb_path(self) -> Path:
+        return self.path("ar_serving_masked_duckdb_path")
+
+    @property
+    def serving_mask_people(self) -> bool:
+        return self.text("ar_serving_mask_people").strip().lower() not in ("false", "0", "no", "off")
 
     @property
     def serving_formats(self) -> ServingFormats:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.lib.warehouse import identifier, literal, local_now, wait_for_lock
+from orchestration.lib.masking import MaskedServing, write_masked_database
+from orchestration.lib.warehouse import copy_comments, identifier, literal, local_now, wait_for_lock
 
 PUBLISHED_SCHEMAS: tuple[str, ...] = ("marts",)
 PARQUET_VERSIONS_KEPT = 3
@@ -89,18 +90,7 @@ def _copy_table(serving: duckdb.DuckDBPyConnection, schema_name: str, table_name
     qualified = f"{identifier(schema_name)}.{identifier(table_name)}"
     serving.execute(f"create schema if not exists {identifier(schema_name)}")
     serving.execute(f"create table {qualified} as select * from build.{qualified}")
-    where = "database_name = 'build' and schema_name = ? and table_name = ?"
-    table_comment = serving.execute(
-        f"select comment from duckdb_tables() where {where}", [schema_name, table_name]
-    ).fetchone()
-    if table_comment and table_comment[0]:
-        serving.execute(f"comment on table {qualified} is {literal(table_comment[0])}")
-    columns = serving.execute(
-        f"select column_name, comment from duckdb_columns() where {where} and comment is not null",
-        [schema_name, table_name],
-    ).fetchall()
-    for column_name, comment in columns:
-        serving.execute(f"comment on column {qualified}.{identifier(column_name)} is {literal(comment)}")
+    copy_comments(serving, "build", schema_name, table_name)
     row = serving.execute(f"select count(*) from {qualified}").fetchone()
     return PublishedTable(schema_name, table_name, int(row[0]) if row else 0)
 
@@ -186,18 +176,40 @@ class ServingFormats:
             raise ValueError(f"AR_SERVING_PARQUET_CODEC must be one of {', '.join(PARQUET_CODECS)}")
 
 
+@dataclass(frozen=True)
+class Publication:
+    tables: list[PublishedTable]
+    parquet_version: Path
+    masked_columns: int | None = None  # None: no masked copy written
+
+
 def publish(
-    build_path: Path, serving_path: Path, parquet_dir: Path, run_id: str, formats: ServingFormats | None = None
-) -> tuple[list[PublishedTable], Path]:
-    """Write the serving copy beside the current one, then swap it in. Any failure before the
-    swap leaves the current copy as it was."""
+    build_path: Path,
+    serving_path: Path,
+    parquet_dir: Path,
+    run_id: str,
+    formats: ServingFormats | None = None,
+    masked: MaskedServing | None = None,
+) -> Publication:
+    """Write the serving copy (and its masked variant) beside the current ones, then swap them in.
+    Any failure before the swap leaves the current copies as they were."""
     formats = formats or ServingFormats()
     new_database, published = write_serving_database(build_path, serving_path, run_id, formats.storage_version)
+    new_masked: Path | None = None
+    masked_columns: int | None = None
     try:
         version = write_parquet_version(new_database, parquet_dir, published, run_id, formats.parquet_codec)
+        if masked is not None:
+            new_masked, masked_columns = write_masked_database(
+                new_database, masked.path, masked.plan, run_id, formats.storage_version
+            )
     except BaseException:
         new_database.unlink(missing_ok=True)
+        if new_masked is not None:
+            new_masked.unlink(missing_ok=True)
         raise
     swap_in(new_database, serving_path, version, parquet_dir)
+    if masked is not None and new_masked is not None:
+        os.replace(new_masked, masked.path)
     prune_parquet_versions(parquet_dir)
-    return published, version
+    return Publication(published, version, masked_columns)
