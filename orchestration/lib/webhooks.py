@@ -122,8 +122,9 @@ class WebhookPolicy:
     def retry(self, deadline: float | None = None) -> BoundedRetry:
         return BoundedRetry(
             total=max(0, self.max_attempts - 1),
-            # A read timeout is not retried: the receiver took the message and did not answer, so a
-            # retry would likely duplicate it, and a receiver that hangs is the breaker's to judge.
+            # A read error (a timeout, or the connection dropped after the message was sent) is not
+            # retried: the receiver may have the message, a retry would likely duplicate it, and a
+            # receiver that hangs is the breaker's to judge.
             read=False,
             allowed_methods=frozenset({"POST"}),  # a webhook post: retrying it is what we want
             status_forcelist=RETRYABLE_STATUSES,
