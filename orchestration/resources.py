@@ -12,6 +12,7 @@ from pydantic import Field
 from orchestration.lib.dbt_project import DBT_EXECUTABLE, load_manifest
 from orchestration.lib.deliveries import DeliveryRules
 from orchestration.lib.messages import DEFAULT_DAGSTER_URL, DEFAULT_EXCEPTION_LINK_TEMPLATE
+from orchestration.lib.serving import DEFAULT_PARQUET_CODEC, DEFAULT_STORAGE_VERSION, ServingFormats
 from orchestration.lib.warehouse import REPO_ROOT, duckdb_connection, is_lock_conflict
 from orchestration.lib.webhooks import WebhookPolicy
 
@@ -65,6 +66,14 @@ class Settings(_EnvSettings):
     ar_dbt_target_path: str = Field("target", description="dbt manifest and run artifacts")
     ar_serving_duckdb_path: str = Field("warehouse/serving.duckdb", description="published copy for BI tools")
     ar_serving_parquet_dir: str = Field("warehouse/parquet", description="published Parquet, <dir>/current/<mart>")
+    ar_serving_storage_version: str = Field(
+        DEFAULT_STORAGE_VERSION, description="DuckDB storage format of the serving file (v1.0.0: DuckDB 1.x reads it)"
+    )
+    ar_serving_parquet_codec: str = Field(DEFAULT_PARQUET_CODEC, description="Parquet compression of the serving copy")
+    ar_serving_masked_duckdb_path: str = Field(
+        "warehouse/serving_masked.duckdb", description="the PII-masked copy, written when AR_PII_HMAC_KEY is set"
+    )
+    ar_serving_mask_people: str = Field("true", description="masked copy: pseudonymise collectors' names too")
     ar_gx_dir: str = Field("warehouse/gx", description="Great Expectations results history")
     ar_gx_docs_dir: str = Field("", description="GX Data Docs (unset: <AR_DBT_TARGET_PATH>/gx_docs)")
     ar_gx_max_rows: str = Field("1000000", description="rows above which a warn suite samples")
@@ -100,6 +109,20 @@ class Settings(_EnvSettings):
         return self.path("ar_serving_parquet_dir")
 
     @property
+    def serving_masked_duckdb_path(self) -> Path:
+        return self.path("ar_serving_masked_duckdb_path")
+
+    @property
+    def serving_mask_people(self) -> bool:
+        return self.text("ar_serving_mask_people").strip().lower() not in ("false", "0", "no", "off")
+
+    @property
+    def serving_formats(self) -> ServingFormats:
+        return ServingFormats(
+            self.text("ar_serving_storage_version").strip(), self.text("ar_serving_parquet_codec").strip().lower()
+        )
+
+    @property
     def gx_dir(self) -> Path:
         return self.path("ar_gx_dir")
 
@@ -132,7 +155,12 @@ class AlertSettings(_EnvSettings):
     ar_alert_max_failed_attempts: str = Field(
         "24", description="failed attempts before an (alert, channel) is given up"
     )
-    ar_webhook_timeout_seconds: str = Field("10", description="timeout of one HTTP request")
+    ar_alert_delivery_max_seconds: str = Field("300", description="time bound of one delivery run; the rest waits")
+    ar_webhook_breaker_failures: str = Field(
+        "3", description="failed messages in a row after which a channel is left alone for the run"
+    )
+    ar_webhook_connect_timeout_seconds: str = Field("5", description="connect timeout of one HTTP request")
+    ar_webhook_timeout_seconds: str = Field("10", description="read timeout of one HTTP request (not retried)")
     ar_webhook_max_attempts: str = Field("4", description="tries per message on 429, 5xx and network errors")
     ar_webhook_backoff_seconds: str = Field("1", description="urllib3's backoff factor (a Retry-After wins)")
     ar_exception_link_template: str = Field(DEFAULT_EXCEPTION_LINK_TEMPLATE, description="link to an exception")
@@ -146,10 +174,13 @@ class AlertSettings(_EnvSettings):
             max_failed_attempts=max(1, int(self.text("ar_alert_max_failed_attempts"))),
             send_interval_seconds=float(self.text("ar_alert_send_interval_seconds")),
             link_template=self.text("ar_exception_link_template"),
+            breaker_failures=max(1, int(self.text("ar_webhook_breaker_failures"))),
+            max_run_seconds=float(self.text("ar_alert_delivery_max_seconds")),
         )
 
     def webhook_policy(self) -> WebhookPolicy:
         return WebhookPolicy(
+            connect_timeout_seconds=float(self.text("ar_webhook_connect_timeout_seconds")),
             timeout_seconds=float(self.text("ar_webhook_timeout_seconds")),
             max_attempts=max(1, int(self.text("ar_webhook_max_attempts"))),
             backoff_seconds=float(self.text("ar_webhook_backoff_seconds")),

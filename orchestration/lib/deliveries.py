@@ -1,4 +1,10 @@
-"""Alert delivery: each alert of fct_kpi_alerts once per channel, "new" read from marts.exception_deliveries."""
+"""Alert delivery: each alert of fct_kpi_alerts once per channel, "new" read from marts.exception_deliveries.
+
+No connection to the build file is open while a message is sent: the record is read, the file
+closed, and each attempt written in a connection of its own, so a receiver that never answers
+cannot hold the warehouse's write lock. A channel that keeps failing is left alone for the rest of
+the run (its circuit breaker opens), and the run stops sending at its time bound; what is left is
+pending for the retry sensor."""
 
 from __future__ import annotations
 
@@ -44,6 +50,8 @@ class DeliveryRules:
     max_failed_attempts: int = 24
     send_interval_seconds: float = 1.0
     link_template: str = DEFAULT_EXCEPTION_LINK_TEMPLATE
+    breaker_failures: int = 3  # consecutive failed messages that open a channel's circuit breaker
+    max_run_seconds: float = 300.0  # a delivery sends nothing after this
 
     def __post_init__(self) -> None:
         if self.min_severity not in SEVERITY_RANKS:
@@ -83,28 +91,49 @@ class DeliveryAttempt:
 
 
 class WarehouseDeliveryRecord:
-    """The delivery record in the warehouse table dbt created."""
+    """The delivery record in the warehouse table dbt created, each read and write in a connection
+    of its own, closed at once: between them the build file is free for anyone to open."""
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
-        self.connection = connection
-        connection.execute(DELIVERIES_DDL)
+    def __init__(self, duckdb_path: Path) -> None:
+        self.duckdb_path = duckdb_path
 
     def attempts(self) -> tuple[set[tuple[str, str]], dict[tuple[str, str], int]]:
         """(alert_id, channel) delivered, and the failed attempts of those never delivered."""
-        rows = self.connection.execute(
-            f"select alert_id, channel, count(*) filter (where status = ?), count(*) from {DELIVERIES_TABLE} "
-            "group by alert_id, channel",
-            [SENT],
-        ).fetchall()
+        with duckdb_connection(self.duckdb_path, read_only=False) as connection:
+            connection.execute(DELIVERIES_DDL)
+            rows = connection.execute(
+                f"select alert_id, channel, count(*) filter (where status = ?), count(*) from {DELIVERIES_TABLE} "
+                "group by alert_id, channel",
+                [SENT],
+            ).fetchall()
         delivered = {(alert_id, channel) for alert_id, channel, sent, _ in rows if sent}
         return delivered, {(alert_id, channel): count for alert_id, channel, sent, count in rows if not sent}
 
     def record(self, attempt: DeliveryAttempt) -> None:
-        self.connection.execute(
-            f"insert into {DELIVERIES_TABLE} (exception_id, alert_id, channel, attempted_at, status, error) "
-            "values (?, ?, ?, ?, ?, ?)",
-            list(dataclasses.astuple(attempt)),
-        )
+        with duckdb_connection(self.duckdb_path, read_only=False) as connection:
+            connection.execute(
+                f"insert into {DELIVERIES_TABLE} (exception_id, alert_id, channel, attempted_at, status, error) "
+                "values (?, ?, ?, ?, ?, ?)",
+                list(dataclasses.astuple(attempt)),
+            )
+
+
+class CircuitBreakers:
+    """One breaker per channel: it opens after `failures` consecutive failed messages and stays open
+    for the rest of the run; a delivered message closes the count again."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.consecutive: dict[str, int] = {}
+
+    def is_open(self, channel: str) -> bool:
+        return self.consecutive.get(channel, 0) >= self.failures
+
+    def observe(self, channel: str, ok: bool) -> None:
+        self.consecutive[channel] = 0 if ok else self.consecutive.get(channel, 0) + 1
+
+    def opened(self) -> list[str]:
+        return sorted(channel for channel in self.consecutive if self.is_open(channel))
 
 
 @dataclass
@@ -113,12 +142,15 @@ class DeliveryReport:
     failed: int = 0
     already_delivered: int = 0
     given_up: int = 0
-    deferred_alerts: int = 0
+    deferred_alerts: int = 0  # beyond max_per_run
+    deferred_by_breaker: int = 0  # (alert, channel) pairs of a channel whose breaker opened
+    deferred_by_time_bound: int = 0  # (alert, channel) pairs left when the run reached max_run_seconds
+    open_breakers: str = ""  # the channels whose breaker opened, comma-separated
 
     @property
     def pending(self) -> int:
-        """What the next delivery has left to do: failed pairs still tried and deferred alerts."""
-        return self.failed + self.deferred_alerts
+        """What the next delivery has left to do: failed pairs still tried and deferred ones."""
+        return self.failed + self.deferred_alerts + self.deferred_by_breaker + self.deferred_by_time_bound
 
 
 class Pacer:
@@ -140,7 +172,7 @@ class Pacer:
         self.last_sent[channel] = self.clock()
 
 
-Sender = Callable[[Channel, Mapping[str, Any]], SendResult]
+Sender = Callable[[Channel, Mapping[str, Any], float], SendResult]  # the last argument: the deadline
 
 
 def deliver_alerts(
@@ -151,10 +183,13 @@ def deliver_alerts(
     rules: DeliveryRules,
     pacer: Pacer | None = None,
     log: Callable[[str], None] = lambda message: None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> DeliveryReport:
-    """Send each alert to each channel that has not received it yet, recording every attempt.
-    The record is read once, here: in the writer pool nobody else writes it meanwhile."""
+    """Send each alert to each channel that has not received it yet, recording every attempt as it
+    is made. The record is read once, here: in the writer pool nobody else writes it meanwhile."""
     pacer = pacer or Pacer(rules.send_interval_seconds)
+    deadline = clock() + rules.max_run_seconds
+    breakers = CircuitBreakers(rules.breaker_failures)
     delivered, failed_attempts = record.attempts()
     report = DeliveryReport()
     handled = 0
@@ -170,8 +205,14 @@ def deliver_alerts(
             continue
         handled += 1
         for channel in pending:
+            if breakers.is_open(channel.name):
+                report.deferred_by_breaker += 1
+                continue
             pacer.wait_for(channel.name)
-            result = send(channel, payload(channel.name, alert_message(alert, rules.link_template)))
+            if clock() >= deadline:
+                report.deferred_by_time_bound += 1
+                continue
+            result = send(channel, payload(channel.name, alert_message(alert, rules.link_template)), deadline)
             record.record(
                 DeliveryAttempt(
                     alert.exception_id,
@@ -182,11 +223,23 @@ def deliver_alerts(
                     None if result.ok else result.error,
                 )
             )
+            breakers.observe(channel.name, result.ok)
             if result.ok:
                 report.sent += 1
-            else:
-                report.failed += 1
-                log(f"Alert {alert.alert_id} not delivered to {channel.name}: {result.error}")
+                continue
+            report.failed += 1
+            log(f"Alert {alert.alert_id} not delivered to {channel.name}: {result.error}")
+            if breakers.is_open(channel.name):
+                log(
+                    f"{channel.name}: {rules.breaker_failures} messages in a row failed; nothing more is sent "
+                    "to it in this run, its other alerts wait for the retry."
+                )
+    report.open_breakers = ", ".join(breakers.opened())
+    if report.deferred_by_time_bound:
+        log(
+            f"Stopped at the run's time bound ({rules.max_run_seconds:g}s): "
+            f"{report.deferred_by_time_bound} deliveries wait for the retry."
+        )
     return report
 
 
@@ -198,12 +251,12 @@ def deliver_new_alerts(
     client: WebhookClient,
     log: Callable[[str], None] = lambda message: None,
 ) -> DeliveryReport:
-    """Alerts from the serving copy, the record in the warehouse, messages through the client."""
+    """Alerts from the serving copy, the record in the warehouse, messages through the client;
+    no connection to either file is open while a message is on its way."""
     if not channels or not serving_path.exists() or not duckdb_path.exists():
         return DeliveryReport()
     with duckdb_connection(serving_path, read_only=True) as serving:
         alerts = read_alerts_to_send(serving, rules)
     if not alerts:
         return DeliveryReport()
-    with duckdb_connection(duckdb_path, read_only=False) as warehouse:
-        return deliver_alerts(alerts, channels, WarehouseDeliveryRecord(warehouse), client.post, rules, log=log)
+    return deliver_alerts(alerts, channels, WarehouseDeliveryRecord(duckdb_path), client.post, rules, log=log)

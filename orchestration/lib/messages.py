@@ -153,8 +153,30 @@ def alert_facts(notice: AlertNotice) -> list[tuple[str, str]]:
 
 
 def slack_escape(text: str) -> str:
-    """Slack mrkdwn control characters (&, <, >) as entities."""
+    """Slack's control characters (&, <, >) as entities, for text Slack parses as mrkdwn: `<!channel>`,
+    `<@U123>` and `<http://x|y>` then show as typed instead of pinging or linking."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_literal(text: str, limit: int) -> dict[str, Any]:
+    """Text from the data (a customer's name, a message naming it) as a plain_text object: Slack shows
+    it as typed, with no mention, link, emoji or formatting. mrkdwn has no escape for `*`, `_` or `~`,
+    so a name such as `*bold*` would otherwise turn bold."""
+    return {"type": "plain_text", "text": text[:limit] or " ", "emoji": False}
+
+
+# CommonMark's backslash escapes (Adaptive Cards read a CommonMark subset): emphasis, links, code,
+# Teams' {{DATE()}} functions, and a list marker at the start of a line.
+_TEAMS_METACHARACTERS = re.compile(r"([\\*_\[\]`~<>{}|#])")
+_TEAMS_LINE_MARKER = re.compile(r"^(\s*)(?:([-+])|(\d+)\.)(?=\s|$)", re.MULTILINE)
+
+
+def teams_escape(text: str) -> str:
+    """Markdown metacharacters of a TextBlock or Fact escaped, so a name shows as typed in Teams."""
+    escaped = _TEAMS_METACHARACTERS.sub(r"\\\1", text)
+    return _TEAMS_LINE_MARKER.sub(
+        lambda match: match.group(1) + ("\\" + match.group(2) if match.group(2) else match.group(3) + "\\."), escaped
+    )
 
 
 @dataclass(frozen=True)
@@ -172,21 +194,24 @@ class Message:
 
 
 def slack_payload(message: Message) -> dict[str, Any]:
+    """Block Kit. What comes from the data (body, fact values) is plain_text; mrkdwn holds only the
+    project's own labels, escaped all the same, and the notification text is escaped by Slack's rules."""
     severity = message.severity
     blocks: list[dict[str, Any]] = [
         {
             "type": "header",
             "text": {"type": "plain_text", "text": f"{severity.emoji} {message.title}"[:150], "emoji": True},
         },
-        {"type": "section", "text": {"type": "mrkdwn", "text": slack_escape(message.body)[:3000]}},
+        {"type": "section", "text": slack_literal(message.body, 3000)},
     ]
-    for start in range(0, len(message.facts), 10):  # a section holds at most 10 fields
+    for start in range(0, len(message.facts), 5):  # a section holds at most 10 fields: 5 label-value pairs
         blocks.append(
             {
                 "type": "section",
                 "fields": [
-                    {"type": "mrkdwn", "text": f"*{slack_escape(label)}*\n{slack_escape(value)}"}
-                    for label, value in message.facts[start : start + 10]
+                    field
+                    for label, value in message.facts[start : start + 5]
+                    for field in ({"type": "mrkdwn", "text": f"*{slack_escape(label)}*"}, slack_literal(value, 2000))
                 ],
             }
         )
@@ -204,11 +229,12 @@ def slack_payload(message: Message) -> dict[str, Any]:
                 ],
             }
         )
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": slack_escape(message.footnote)}]})
-    return {"text": message.fallback, "attachments": [{"color": severity.colour, "blocks": blocks}]}
+    blocks.append({"type": "context", "elements": [slack_literal(message.footnote, 2000)]})
+    return {"text": slack_escape(message.fallback), "attachments": [{"color": severity.colour, "blocks": blocks}]}
 
 
 def teams_payload(message: Message) -> dict[str, Any]:
+    """An Adaptive Card; every TextBlock and Fact is markdown to Teams, so each text is escaped."""
     style = message.severity.teams_style
     card: dict[str, Any] = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
@@ -223,7 +249,7 @@ def teams_payload(message: Message) -> dict[str, Any]:
                 "items": [
                     {
                         "type": "TextBlock",
-                        "text": message.title,
+                        "text": teams_escape(message.title),
                         "weight": "Bolder",
                         "size": "Medium",
                         "wrap": True,
@@ -231,9 +257,20 @@ def teams_payload(message: Message) -> dict[str, Any]:
                     }
                 ],
             },
-            {"type": "TextBlock", "text": message.body, "wrap": True},
-            {"type": "FactSet", "facts": [{"title": label, "value": value} for label, value in message.facts]},
-            {"type": "TextBlock", "text": message.footnote, "isSubtle": True, "size": "Small", "wrap": True},
+            {"type": "TextBlock", "text": teams_escape(message.body), "wrap": True},
+            {
+                "type": "FactSet",
+                "facts": [
+                    {"title": teams_escape(label), "value": teams_escape(value)} for label, value in message.facts
+                ],
+            },
+            {
+                "type": "TextBlock",
+                "text": teams_escape(message.footnote),
+                "isSubtle": True,
+                "size": "Small",
+                "wrap": True,
+            },
         ],
     }
     if message.link:

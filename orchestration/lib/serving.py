@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,10 +12,17 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.lib.warehouse import identifier, literal, local_now, wait_for_lock
+from orchestration.lib.masking import MaskedServing, write_masked_database
+from orchestration.lib.warehouse import copy_comments, identifier, literal, local_now, wait_for_lock
 
 PUBLISHED_SCHEMAS: tuple[str, ...] = ("marts",)
 PARQUET_VERSIONS_KEPT = 3
+# The serving file is written in the oldest storage format DuckDB 2 writes, so BI drivers embedding
+# DuckDB 1.x (1.0 onwards) open it: the marts use only types that format holds (AR_SERVING_STORAGE_VERSION).
+DEFAULT_STORAGE_VERSION = "v1.0.0"
+# Snappy: the codec Power BI, Tableau and every other Parquet reader read (AR_SERVING_PARQUET_CODEC).
+DEFAULT_PARQUET_CODEC = "snappy"
+PARQUET_CODECS = ("snappy", "zstd", "gzip", "uncompressed")
 # What a serving copy holds and which run published it. Not `serving.<table>`: the default file
 # is serving.duckdb, whose catalog is also called `serving`, and DuckDB refuses the ambiguity.
 PUBLICATION_TABLE = "publication.published_tables"
@@ -31,9 +39,12 @@ class PublishedTable:
     row_count: int
 
 
-def write_serving_database(build_path: Path, serving_path: Path, run_id: str) -> tuple[Path, list[PublishedTable]]:
+def write_serving_database(
+    build_path: Path, serving_path: Path, run_id: str, storage_version: str = DEFAULT_STORAGE_VERSION
+) -> tuple[Path, list[PublishedTable]]:
     """Copy the published schemas, with their table and column comments, into a new DuckDB file
-    beside the serving copy. Returns the new file (not yet swapped in) and what it holds."""
+    beside the serving copy, in the given storage format. Returns the new file (not yet swapped in)
+    and what it holds."""
     if not build_path.exists():
         raise PublicationError(f"No warehouse at {build_path}: nothing to publish.")
     serving_path.parent.mkdir(parents=True, exist_ok=True)
@@ -41,7 +52,9 @@ def write_serving_database(build_path: Path, serving_path: Path, run_id: str) ->
         leftover.unlink(missing_ok=True)
     new_path = serving_path.with_name(f".{serving_path.name}.{run_id[:8]}.new")
     try:
-        with duckdb.connect(os.fspath(new_path)) as serving:
+        with duckdb.connect() as serving:
+            serving.execute(f"attach {literal(new_path)} as published (storage_version {literal(storage_version)})")
+            serving.execute("use published")
             wait_for_lock(lambda: serving.execute(f"attach {literal(build_path)} as build (read_only)"))
             tables = _tables_to_publish(serving)
             if not tables:
@@ -49,7 +62,9 @@ def write_serving_database(build_path: Path, serving_path: Path, run_id: str) ->
             published = [_copy_table(serving, schema_name, table_name) for schema_name, table_name in tables]
             _record_publication(serving, published, run_id)
             serving.execute("detach build")
-            serving.execute("checkpoint")
+            serving.execute("checkpoint published")
+            serving.execute("use memory")
+            serving.execute("detach published")
     except BaseException:
         new_path.unlink(missing_ok=True)
         raise
@@ -75,18 +90,7 @@ def _copy_table(serving: duckdb.DuckDBPyConnection, schema_name: str, table_name
     qualified = f"{identifier(schema_name)}.{identifier(table_name)}"
     serving.execute(f"create schema if not exists {identifier(schema_name)}")
     serving.execute(f"create table {qualified} as select * from build.{qualified}")
-    where = "database_name = 'build' and schema_name = ? and table_name = ?"
-    table_comment = serving.execute(
-        f"select comment from duckdb_tables() where {where}", [schema_name, table_name]
-    ).fetchone()
-    if table_comment and table_comment[0]:
-        serving.execute(f"comment on table {qualified} is {literal(table_comment[0])}")
-    columns = serving.execute(
-        f"select column_name, comment from duckdb_columns() where {where} and comment is not null",
-        [schema_name, table_name],
-    ).fetchall()
-    for column_name, comment in columns:
-        serving.execute(f"comment on column {qualified}.{identifier(column_name)} is {literal(comment)}")
+    copy_comments(serving, "build", schema_name, table_name)
     row = serving.execute(f"select count(*) from {qualified}").fetchone()
     return PublishedTable(schema_name, table_name, int(row[0]) if row else 0)
 
@@ -105,7 +109,11 @@ def _record_publication(serving: duckdb.DuckDBPyConnection, published: Sequence[
 
 
 def write_parquet_version(
-    serving_database: Path, parquet_dir: Path, published: Sequence[PublishedTable], run_id: str
+    serving_database: Path,
+    parquet_dir: Path,
+    published: Sequence[PublishedTable],
+    run_id: str,
+    codec: str = DEFAULT_PARQUET_CODEC,
 ) -> Path:
     """One Parquet file per mart in a new version folder, renamed into place only when complete."""
     versions = parquet_dir / "versions"
@@ -118,7 +126,7 @@ def write_parquet_version(
         for table in published:
             serving.execute(
                 f"copy (select * from {identifier(table.schema_name)}.{identifier(table.table_name)}) "
-                f"to {literal(partial / f'{table.table_name}.parquet')} (format parquet, compression zstd)"
+                f"to {literal(partial / f'{table.table_name}.parquet')} (format parquet, compression {codec})"
             )
     (partial / "_publication.json").write_text(
         json.dumps(
@@ -154,15 +162,54 @@ def prune_parquet_versions(parquet_dir: Path) -> None:
             shutil.rmtree(version, ignore_errors=True)
 
 
-def publish(build_path: Path, serving_path: Path, parquet_dir: Path, run_id: str) -> tuple[list[PublishedTable], Path]:
-    """Write the serving copy beside the current one, then swap it in. Any failure before the
-    swap leaves the current copy as it was."""
-    new_database, published = write_serving_database(build_path, serving_path, run_id)
+@dataclass(frozen=True)
+class ServingFormats:
+    """How the serving copy is written (README: Publication for BI tools)."""
+
+    storage_version: str = DEFAULT_STORAGE_VERSION
+    parquet_codec: str = DEFAULT_PARQUET_CODEC
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"v\d+\.\d+\.\d+|latest", self.storage_version):
+            raise ValueError(f"AR_SERVING_STORAGE_VERSION must look like v1.0.0, not {self.storage_version!r}")
+        if self.parquet_codec not in PARQUET_CODECS:
+            raise ValueError(f"AR_SERVING_PARQUET_CODEC must be one of {', '.join(PARQUET_CODECS)}")
+
+
+@dataclass(frozen=True)
+class Publication:
+    tables: list[PublishedTable]
+    parquet_version: Path
+    masked_columns: int | None = None  # None: no masked copy written
+
+
+def publish(
+    build_path: Path,
+    serving_path: Path,
+    parquet_dir: Path,
+    run_id: str,
+    formats: ServingFormats | None = None,
+    masked: MaskedServing | None = None,
+) -> Publication:
+    """Write the serving copy (and its masked variant) beside the current ones, then swap them in.
+    Any failure before the swap leaves the current copies as they were."""
+    formats = formats or ServingFormats()
+    new_database, published = write_serving_database(build_path, serving_path, run_id, formats.storage_version)
+    new_masked: Path | None = None
+    masked_columns: int | None = None
     try:
-        version = write_parquet_version(new_database, parquet_dir, published, run_id)
+        version = write_parquet_version(new_database, parquet_dir, published, run_id, formats.parquet_codec)
+        if masked is not None:
+            new_masked, masked_columns = write_masked_database(
+                new_database, masked.path, masked.plan, run_id, formats.storage_version
+            )
     except BaseException:
         new_database.unlink(missing_ok=True)
+        if new_masked is not None:
+            new_masked.unlink(missing_ok=True)
         raise
     swap_in(new_database, serving_path, version, parquet_dir)
+    if masked is not None and new_masked is not None:
+        os.replace(new_masked, masked.path)
     prune_parquet_versions(parquet_dir)
-    return published, version
+    return Publication(published, version, masked_columns)

@@ -73,6 +73,23 @@ def table_exists(connection: duckdb.DuckDBPyConnection, qualified_name: str) -> 
     return bool(row and row[0])
 
 
+def copy_comments(
+    connection: duckdb.DuckDBPyConnection, source_catalog: str, schema_name: str, table_name: str
+) -> None:
+    """The table and column comments of a table of the source catalog, onto its copy in the current one."""
+    qualified = f"{identifier(schema_name)}.{identifier(table_name)}"
+    where = "database_name = ? and schema_name = ? and table_name = ?"
+    key = [source_catalog, schema_name, table_name]
+    table_comment = connection.execute(f"select comment from duckdb_tables() where {where}", key).fetchone()
+    if table_comment and table_comment[0]:
+        connection.execute(f"comment on table {qualified} is {literal(table_comment[0])}")
+    columns = connection.execute(
+        f"select column_name, comment from duckdb_columns() where {where} and comment is not null", key
+    ).fetchall()
+    for column_name, comment in columns:
+        connection.execute(f"comment on column {qualified}.{identifier(column_name)} is {literal(comment)}")
+
+
 # The quality ledger: every check result, dbt and GX, for the error rate, the GX index and the audit.
 
 QUALITY_LEDGER_TABLE = "ops.data_quality_results"

@@ -9,7 +9,6 @@ import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from orchestration.lib.deliveries import DeliveryAttempt, WarehouseDeliveryRecord
@@ -98,12 +97,11 @@ def test_the_ledger_survives_reruns_and_full_refresh(warehouse: tuple[Path, Path
     # What orchestration writes, through its own delivery record: a failed Slack delivery of one
     # exception's alert.
     exception_id, alert_id = first_ledger[0][0], first_ledger[0][1]
-    with duckdb.connect(str(duckdb_path)) as connection:
-        WarehouseDeliveryRecord(connection).record(
-            DeliveryAttempt(
-                exception_id, alert_id, "slack", datetime(2026, 11, 1, 9), "failed", "HTTP 500 Internal Server Error"
-            )
+    WarehouseDeliveryRecord(duckdb_path).record(
+        DeliveryAttempt(
+            exception_id, alert_id, "slack", datetime(2026, 11, 1, 9), "failed", "HTTP 500 Internal Server Error"
         )
+    )
 
     build(work_dir, duckdb_path, "--full-refresh", *LEDGER_MODELS)
     names = columns(duckdb_path, "exception_ledger")

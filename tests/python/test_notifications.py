@@ -7,11 +7,13 @@ checks are reported, and that the webhook URL appears in no log, no output and n
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -289,9 +291,12 @@ def materialise(
 
 
 def slack_fields(body: dict[str, Any]) -> dict[str, str]:
+    """Label (our mrkdwn, in bold) -> value (plain_text: the data, shown as typed)."""
     blocks = body["attachments"][0]["blocks"]
-    fields = [f["text"] for block in blocks if block["type"] == "section" for f in block.get("fields", [])]
-    return {text.split("\n")[0].strip("*"): text.split("\n", 1)[1] for text in fields}
+    fields = [f for block in blocks if block["type"] == "section" for f in block.get("fields", [])]
+    labels, values = fields[::2], fields[1::2]
+    assert {f["type"] for f in labels} == {"mrkdwn"} and {f["type"] for f in values} == {"plain_text"}
+    return {label["text"].strip("*"): value["text"] for label, value in zip(labels, values, strict=True)}
 
 
 def slack_button_url(body: dict[str, Any]) -> str | None:
@@ -532,7 +537,7 @@ def test_failed_runs_and_failed_blocking_checks_are_reported(
     assert len(slack) == 1 and len(teams) == 1
     assert "実行失敗" in slack[0]["text"] and "Database Error in model fct_kpi_monthly" in slack[0]["text"]
     assert slack_button_url(slack[0]) == f"http://dagster.internal:3000/runs/{crashed.run_id}"
-    assert teams_facts(teams_card(teams[0]))["ジョブ Job"] == "failing_job"
+    assert teams_facts(teams_card(teams[0]))["ジョブ Job"] == "failing\\_job", "Teams reads markdown: `_` escaped"
 
     checked = dg.materialize([published_marts_stand_in, balances_tie_out], instance=instance, raise_on_error=False)
     assert not checked.success
@@ -544,16 +549,16 @@ def test_failed_runs_and_failed_blocking_checks_are_reported(
     assert isinstance(failed_run_alerts, dg.RunStatusSensorDefinition), "the run failure sensor posts them"
 
 
-def test_a_delivery_is_given_up_after_the_maximum_failed_attempts_and_messages_are_paced() -> None:
-    connection = duckdb.connect()
-    connection.execute(ALERTS_DDL)
-    record = deliveries_module.WarehouseDeliveryRecord(connection)
+def test_a_delivery_is_given_up_after_the_maximum_failed_attempts_and_messages_are_paced(tmp_path: Path) -> None:
+    with duckdb.connect(str(tmp_path / "ar.duckdb")) as connection:
+        connection.execute(ALERTS_DDL)
+    record = deliveries_module.WarehouseDeliveryRecord(tmp_path / "ar.duckdb")
     fields = [ALERT_ROWS[0][i] for i in (0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18)]
     alert = messages.AlertNotice(*fields)
     channels = [Channel("slack", "http://127.0.0.1:9/never-called")]
     attempts: list[str] = []
 
-    def refuse(channel: Channel, payload: Any) -> SendResult:
+    def refuse(channel: Channel, payload: Any, deadline: float) -> SendResult:
         attempts.append(channel.name)
         return SendResult(channel.name, False, 1, 404, "HTTP 404 Not Found: no_service")
 
@@ -561,9 +566,10 @@ def test_a_delivery_is_given_up_after_the_maximum_failed_attempts_and_messages_a
     for _ in range(4):
         report = deliveries_module.deliver_alerts([alert], channels, record, refuse, rules)
     assert len(attempts) == 3 and (report.failed, report.given_up) == (0, 1)
-    assert connection.execute(
-        "select count(*), min(error) from marts.exception_deliveries where status = 'failed'"
-    ).fetchone() == (3, "HTTP 404 Not Found: no_service")
+    with duckdb.connect(str(tmp_path / "ar.duckdb"), read_only=True) as connection:
+        assert connection.execute(
+            "select count(*), min(error) from marts.exception_deliveries where status = 'failed'"
+        ).fetchone() == (3, "HTTP 404 Not Found: no_service")
 
     waits: list[float] = []
     clock = iter([0.0, 0.0, 0.2, 1.0, 5.0, 5.0]).__next__
@@ -571,3 +577,202 @@ def test_a_delivery_is_given_up_after_the_maximum_failed_attempts_and_messages_a
     for channel in ("slack", "teams", "slack", "slack"):
         pacer.wait_for(channel)
     assert waits == [pytest.approx(0.8)], "one message a second per channel; channels do not wait for each other"
+
+
+HOSTILE_NAME = "<!channel> <@U123> <http://x|y> & *bold* _it_ ~del~ `code` [link](http://evil.example) {{DATE(x)}}"
+
+
+def test_names_are_shown_as_typed_in_slack_and_teams(receiver: Receiver) -> None:
+    """A customer name with Slack's control syntax and markdown neither pings, links nor formats."""
+    fields = [ALERT_ROWS[0][i] for i in (0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18)]
+    notice = dataclasses.replace(
+        messages.AlertNotice(*fields),
+        subject_type="customer",
+        subject_id="C-1",
+        subject_name=HOSTILE_NAME,
+        message_ja=f"{HOSTILE_NAME}: 延滞債権比率 28.9%",
+    )
+    message = messages.alert_message(notice, LINK_TEMPLATE)
+    with WebhookClient(WebhookPolicy(max_attempts=1)) as client:
+        for name in (messages.SLACK, messages.TEAMS):
+            assert client.post(Channel(name, receiver.url(f"/{name}/hook")), messages.payload(name, message)).ok
+    slack, teams = webhooks_bodies(receiver)
+
+    # Slack: the notification text is mrkdwn, so Slack's three escapes apply (worked by hand).
+    assert slack["text"].startswith(
+        "[重大 critical] 延滞債権比率: &lt;!channel&gt; &lt;@U123&gt; &lt;http://x|y&gt; &amp; *bold*"
+    )
+    assert "<!channel>" not in slack["text"] and "<@U123>" not in slack["text"]
+    texts = list(text_objects(slack["attachments"][0]["blocks"]))
+    for text in (t for t in texts if t["type"] == "mrkdwn"):
+        assert not {"<", ">"} & set(text["text"]), text
+        assert HOSTILE_NAME not in text["text"] and "*bold*" not in text["text"], "no data in mrkdwn"
+    literal = [t for t in texts if t["type"] == "plain_text" and HOSTILE_NAME in t["text"]]
+    assert len(literal) == 2 and all(t["emoji"] is False for t in literal), "body and subject, shown as typed"
+    assert slack_fields(slack)["対象 Subject"] == f"{HOSTILE_NAME} (顧客)"
+
+    # Teams: every TextBlock and Fact is markdown; CommonMark backslash escapes (worked by hand).
+    escaped = (
+        r"\<!channel\> \<@U123\> \<http://x\|y\> & \*bold\* \_it\_ \~del\~ \`code\` "
+        r"\[link\](http://evil.example) \{\{DATE(x)\}\}"
+    )
+    card = teams_card(teams)
+    assert teams_facts(card)["対象 Subject"] == f"{escaped} (顧客)"
+    assert card["body"][1]["text"] == f"{escaped}: 延滞債権比率 28.9%"
+    assert messages.teams_escape("- 一\n2. 二\n  + 三") == "\\- 一\n2\\. 二\n  \\+ 三", "list markers"
+    assert messages.teams_escape("東日本 (チーム) 2026-10-31") == "東日本 (チーム) 2026-10-31", "plain text untouched"
+
+
+def webhooks_bodies(receiver: Receiver) -> tuple[dict[str, Any], dict[str, Any]]:
+    (slack,), (teams,) = receiver.bodies("/slack"), receiver.bodies("/teams")
+    return slack, teams
+
+
+def text_objects(node: Any) -> Iterator[dict[str, Any]]:
+    """Every Block Kit text object (a dict with `type` plain_text or mrkdwn) under a node."""
+    if isinstance(node, dict):
+        if node.get("type") in ("plain_text", "mrkdwn") and "text" in node:
+            yield node
+        for value in node.values():
+            yield from text_objects(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from text_objects(item)
+
+
+# ---------------------------------------------------------------------------------------------
+# Under faults: a receiver that accepts the connection and never answers
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class HangingReceiver:
+    """Accepts every connection on 127.0.0.1 and never reads or answers (a webhook that hangs)."""
+
+    port: int = 0
+    accepted_at: list[float] = field(default_factory=list)
+    first_accepted: threading.Event = field(default_factory=threading.Event)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+@pytest.fixture
+def hanging_receiver() -> Iterator[HangingReceiver]:
+    state, stop, held = HangingReceiver(), threading.Event(), []
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.1)
+    state.port = server.getsockname()[1]
+
+    def accept_and_sleep() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            held.append(connection)  # kept open, never read, never answered
+            state.accepted_at.append(time.monotonic())
+            state.first_accepted.set()
+
+    thread = threading.Thread(target=accept_and_sleep, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for connection in held:
+            connection.close()
+        server.close()
+
+
+OPEN_FOR_WRITING = """
+import sys, duckdb
+with duckdb.connect(sys.argv[1]) as connection:  # read-write: fails while another process holds the file
+    connection.execute("create table if not exists main.lock_probe (n integer)")
+    connection.execute("insert into main.lock_probe values (1)")
+print("opened for writing")
+"""
+
+
+def test_a_webhook_that_never_answers_holds_no_lock_and_its_breaker_opens(
+    webhooks: Receiver, hanging_receiver: HangingReceiver, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slack hangs, Teams answers. Each Slack message waits out its read timeout (not retried); after
+    two in a row the breaker opens and the third alert waits for the retry sensor. While Slack hangs,
+    another process opens the build file read-write."""
+    monkeypatch.setenv("AR_SLACK_WEBHOOK_URL", hanging_receiver.url(f"/slack/services/{SLACK_SECRET}"))
+    monkeypatch.setenv("AR_WEBHOOK_CONNECT_TIMEOUT_SECONDS", "1")
+    monkeypatch.setenv("AR_WEBHOOK_TIMEOUT_SECONDS", "6")
+    monkeypatch.setenv("AR_WEBHOOK_BREAKER_FAILURES", "2")
+    monkeypatch.setenv("AR_ALERT_DELIVERY_MAX_SECONDS", "60")
+    instance = dg.DagsterInstance.ephemeral()
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        started = time.monotonic()
+        outcome["result"] = materialise(settings, instance)
+        outcome["seconds"] = time.monotonic() - started
+
+    delivery = threading.Thread(target=run)
+    delivery.start()
+    assert hanging_receiver.first_accepted.wait(30), "Slack's first message reached the hanging receiver"
+    probe = subprocess.run(
+        [sys.executable, "-c", OPEN_FOR_WRITING, str(settings.duckdb_path)], capture_output=True, text=True, timeout=30
+    )
+    probed_at = time.monotonic()
+    delivery.join(timeout=120)
+    assert not delivery.is_alive()
+    assert probe.returncode == 0 and "opened for writing" in probe.stdout, probe.stderr[-2000:]
+    assert probed_at - hanging_receiver.accepted_at[0] < 6, "the probe ran while the first message hung"
+
+    result = outcome["result"]
+    assert result.success
+    metadata = result.asset_materializations_for_node("alerts__alert_deliveries")[0].metadata
+    assert len(hanging_receiver.accepted_at) == 2, "two messages, each tried once, then the breaker opened"
+    assert (metadata["sent"].value, metadata["failed"].value, metadata["deferred_by_breaker"].value) == (3, 2, 1)
+    assert (metadata["pending"].value, metadata["open_breakers"].value) == (3, "slack")
+    assert 12 <= outcome["seconds"] < 25, "two read timeouts of 6 s, nothing more"
+    slack_rows = [row for row in deliveries(settings) if row[1] == "slack"]
+    assert [row[2] for row in slack_rows] == ["failed", "failed"]
+    assert all("Read timed out" in row[3] and SLACK_SECRET not in row[3] for row in slack_rows)
+    assert len(webhooks.bodies("/teams")) == 3, "Teams is not held back by Slack"
+
+    # The retry sensor sees what is pending and asks again; Slack answers again and gets all three.
+    monkeypatch.setenv("AR_ALERT_RETRY_SECONDS", "1")
+    retry = evaluate_retry(dg.build_sensor_context(instance=instance), AlertSettings.from_env(), time.time() + 2)
+    (request,) = retry.run_requests or []
+    monkeypatch.setenv("AR_SLACK_WEBHOOK_URL", webhooks.url(f"/slack/services/{SLACK_SECRET}"))
+    assert materialise(settings, instance, tags=dict(request.tags)).success
+    assert len(webhooks.bodies("/slack")) == 3 and len(webhooks.bodies("/teams")) == 3
+    statuses = [(row[1], row[2]) for row in deliveries(settings)]
+    assert statuses.count(("slack", "sent")) == 3 and statuses.count(("teams", "sent")) == 3
+
+
+def test_a_delivery_run_ends_within_its_time_bound(
+    hanging_receiver: HangingReceiver, receiver: Receiver, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bound 5 s, read timeout 3 s, breaker out of reach: the first message waits 3 s, the second only
+    the 2 s left, the third is not sent. A 503 whose Retry-After would end past the bound is not waited for."""
+    monkeypatch.delenv("AR_TEAMS_WEBHOOK_URL", raising=False)
+    monkeypatch.setenv("AR_SLACK_WEBHOOK_URL", hanging_receiver.url("/slack/hook"))
+    rules = DeliveryRules(send_interval_seconds=0, breaker_failures=10, max_run_seconds=5)
+    policy = WebhookPolicy(connect_timeout_seconds=1, timeout_seconds=3, max_attempts=3, backoff_seconds=0)
+    started = time.monotonic()
+    with WebhookClient(policy) as client:
+        report = deliver_new_alerts(
+            settings.serving_duckdb_path, settings.duckdb_path, configured_channels(), rules, client
+        )
+    seconds = time.monotonic() - started
+    assert 4.5 <= seconds < 6.5, "ended at the bound, not after three read timeouts (9 s)"
+    assert (report.failed, report.deferred_by_time_bound, report.pending) == (2, 1, 3)
+    assert len(hanging_receiver.accepted_at) == 2
+    second_wait = seconds - (hanging_receiver.accepted_at[1] - started)
+    assert second_wait < 2.5, "the second message waited only for what was left of the bound"
+
+    receiver.script("/slack/hook", (503, {"Retry-After": "10"}), 200)
+    with WebhookClient(policy) as client:
+        posted = time.monotonic()
+        result = client.post(Channel("slack", receiver.url("/slack/hook")), {"text": "x"}, deadline=posted + 5)
+    assert not result.ok and time.monotonic() - posted < 1.5, "a 10 s wait does not fit in 5 s: given up at once"
+    assert len(receiver.received) == 1 and result.error and "time bound" in result.error

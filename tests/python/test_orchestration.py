@@ -69,6 +69,7 @@ def environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         "AR_DBT_TARGET_PATH": str(target),
         "AR_SERVING_DUCKDB_PATH": str(work / "serving" / "serving.duckdb"),
         "AR_SERVING_PARQUET_DIR": str(work / "serving" / "parquet"),
+        "AR_SERVING_MASKED_DUCKDB_PATH": str(work / "serving" / "serving_masked.duckdb"),
         "AR_GX_DIR": str(work / "gx"),
         "AR_LANDING_SETTLE_SECONDS": "0",
         "GX_ANALYTICS_ENABLED": "False",
@@ -78,6 +79,7 @@ def environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
             patch.setenv(name, value)
         patch.delenv("AR_AS_OF_DATE", raising=False)
         patch.delenv("AR_GX_DOCS_DIR", raising=False)
+        patch.delenv("AR_PII_HMAC_KEY", raising=False)  # the masked copy is tested in test_serving.py
         yield values
 
 
@@ -324,6 +326,9 @@ def test_green_build_publishes_the_marts_as_duckdb_and_parquet(
         parquet_rows = _one(reader, f"select count(*) from read_parquet('{parquet}')")
     assert parquet_rows == kpi_rows
     assert not list(settings.serving_duckdb_path.parent.glob(".*.new"))
+    publication = green_build.asset_materializations_for_node("serving__published_marts")[0].metadata
+    assert publication["masked_duckdb"].value == "not written", "no AR_PII_HMAC_KEY, no masked copy"
+    assert not settings.serving_masked_duckdb_path.exists()
 
 
 def test_gx_data_docs_open_offline(green_build: dg.ExecuteInProcessResult, settings: Settings) -> None:

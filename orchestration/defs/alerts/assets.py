@@ -33,9 +33,11 @@ def alert_deliveries(
             settings.serving_duckdb_path, settings.duckdb_path, channels, rules, client, log=context.log.warning
         )
     names = ", ".join(channel.name for channel in channels) or "none"
+    open_breakers = f" ({report.open_breakers})" if report.open_breakers else ""
     context.log.info(
         f"Sent {report.sent}, failed {report.failed}, already delivered {report.already_delivered}, "
-        f"deferred alerts {report.deferred_alerts} (channels: {names})"
+        f"deferred alerts {report.deferred_alerts}, deferred by an open breaker {report.deferred_by_breaker}"
+        f"{open_breakers}, deferred at the time bound {report.deferred_by_time_bound} (channels: {names})"
     )
     if report.given_up:
         context.log.error(

@@ -9,6 +9,7 @@ import dagster as dg
 from orchestration.defs.dbt.assets import build_dbt_assets
 from orchestration.defs.dbt.translator import ArDbtTranslator, owner_of_group
 from orchestration.defs.quality.checks import blocking_gx_checks
+from orchestration.lib.masking import MaskedServing, masking_plan
 from orchestration.lib.serving import PUBLISHED_SCHEMAS, PublicationError, PublishedTable, publish
 from orchestration.lib.warehouse import duckdb_connection, failing_checks
 from orchestration.resources import DUCKDB_POOL, TRANSIENT_RETRY, CodeLocation, Settings, step_failure
@@ -62,9 +63,22 @@ def build_publication_asset(location: CodeLocation) -> dg.AssetsDefinition:
                 )
         started = dt.datetime.now()
         try:
-            published, version = publish(
-                settings.duckdb_path, settings.serving_duckdb_path, settings.serving_parquet_dir, context.run.run_id
+            plan, note = masking_plan(location.manifest, PUBLISHED_SCHEMAS, settings.serving_mask_people)
+            masked = MaskedServing(settings.serving_masked_duckdb_path, plan) if plan else None
+            if plan is None:
+                stale = settings.serving_masked_duckdb_path
+                context.log.warning(
+                    note + (f" {stale} is left from an earlier run: not updated." if stale.exists() else "")
+                )
+            publication = publish(
+                settings.duckdb_path,
+                settings.serving_duckdb_path,
+                settings.serving_parquet_dir,
+                context.run.run_id,
+                settings.serving_formats,
+                masked,
             )
+            published, version = publication.tables, publication.parquet_version
         except PublicationError as error:
             raise dg.Failure(description=str(error), allow_retries=False) from error
         except Exception as error:
@@ -74,6 +88,10 @@ def build_publication_asset(location: CodeLocation) -> dg.AssetsDefinition:
                 "serving_duckdb": dg.MetadataValue.path(str(settings.serving_duckdb_path)),
                 "parquet_current": dg.MetadataValue.path(str(settings.serving_parquet_dir / "current")),
                 "parquet_version": version.name,
+                "masked_duckdb": dg.MetadataValue.path(str(settings.serving_masked_duckdb_path))
+                if masked
+                else "not written",
+                "masked_columns": publication.masked_columns or 0,
                 "tables": dg.MetadataValue.md(_tables_markdown(published)),
                 "dagster/row_count": sum(table.row_count for table in published),
                 "seconds": round((dt.datetime.now() - started).total_seconds(), 1),
