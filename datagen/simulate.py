@@ -46,6 +46,7 @@ from .masters import (
     Customer,
 )
 from .names import legal_name
+from .planted import MISTYPED_CORPORATE_NUMBERS, MISTYPED_FROM_CUSTOMER, mistyped_corporate_number
 from .world import World
 
 FAR = 10**9
@@ -624,15 +625,22 @@ class CustomerSimulation:
     def _write_masters(self) -> None:
         c, w = self.c, self.world
         w.table("billing/customers").write(self.billing_row())
-        w.table("accounting/customers").write(
-            [c.accounting_code, c.accounting_name, c.accounting_corporate_number or ""]
-        )
+        accounting_number, crm_number = c.accounting_corporate_number, c.crm_corporate_number
+        if c.index >= MISTYPED_FROM_CUSTOMER and c.crm_billing_xref and c.crm_accounting_xref:
+            counts = w.mistyped_corporate_numbers
+            if accounting_number and counts["accounting"] < MISTYPED_CORPORATE_NUMBERS:
+                accounting_number = mistyped_corporate_number(accounting_number)
+                counts["accounting"] += 1
+            elif crm_number and counts["crm"] < MISTYPED_CORPORATE_NUMBERS:
+                crm_number = mistyped_corporate_number(crm_number)
+                counts["crm"] += 1
+        w.table("accounting/customers").write([c.accounting_code, c.accounting_name, accounting_number or ""])
         w.table("crm/accounts").write(
             [
                 c.crm_id,
                 c.crm_name,
                 c.crm_kana,
-                c.crm_corporate_number or "",
+                crm_number or "",
                 c.billing_id if c.crm_billing_xref else "",
                 c.accounting_code if c.crm_accounting_xref else "",
                 c.segment,
