@@ -90,6 +90,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "promise_date",
         "promise_amount",
         "automated",
+        "disputed_amount",
     ],
     "crm/tasks": [
         "task_id",

@@ -144,10 +144,24 @@ def plant(world: World, first_invoice: list[str], fourth_customer: list[str]) ->
             "",
             "",
             "false",
+            "",
         ]
     )
     activities.write(
-        ["ACT-99000002", "CRM-0001", "INV-000001", "U001", "yesterday", "call", "soft", "contacted", "", "", "false"]
+        [
+            "ACT-99000002",
+            "CRM-0001",
+            "INV-000001",
+            "U001",
+            "yesterday",
+            "call",
+            "soft",
+            "contacted",
+            "",
+            "",
+            "false",
+            "",
+        ]
     )
 
     t("crm/tasks").write(

@@ -112,6 +112,7 @@ EXPECTED_COLUMNS: dict[str, list[str]] = {
         "promise_date",
         "promise_amount",
         "automated",
+        "disputed_amount",
     ],
     "crm/tasks": [
         "task_id",
@@ -331,7 +332,7 @@ def test_valid_rows_have_unique_keys_and_clean_values(valid: dict[str, list[dict
         "bank/balances": ["balance"],
         "accounting/journal_lines": ["debit", "credit"],
         "accounting/cash_applications": ["applied_amount", "fee_deducted"],
-        "crm/activities": ["promise_amount"],
+        "crm/activities": ["promise_amount", "disputed_amount"],
         "legal/case_invoices": ["transferred_amount"],
         "legal/events": ["cost"],
         "legal/recoveries": ["amount", "cost"],
