@@ -10,7 +10,16 @@ from . import books
 from .calendar import END, OPENING, START, add_business_days, iso, month_end, month_start, next_business_day
 from .dunning import Task, later, write_tasks
 from .formats import money
-from .masters import CASH, CORPORATE_COLLECTORS, EAST_COLLECTORS, MANAGERS, SUSPENSE, WEST_COLLECTORS
+from .masters import (
+    BAD_DEBT_RECOVERY,
+    CASH,
+    CORPORATE_COLLECTORS,
+    EAST_COLLECTORS,
+    MANAGERS,
+    PAYABLES,
+    SUSPENSE,
+    WEST_COLLECTORS,
+)
 from .world import World
 
 # Remitters that match no customer: individuals and a firm that paid us by mistake.
@@ -63,6 +72,33 @@ def unmatched_deposits(world: World) -> None:
             copy.status = "cancelled"
             tasks.append(copy)
     write_tasks(world, tasks, "")
+
+
+# A written-off invoice (invoice id, accounting customer code, write-off day, cents).
+WrittenOff = tuple[str, str, int, int]
+
+
+def recoveries_after_write_off(world: World, written_off: list[WrittenOff]) -> None:
+    """償却債権取立益: a few written-off invoices are later partly recovered, by offsetting what the
+    company owes the customer (debit 買掛金, credit 償却債権取立益), so no bank row moves. Posted after
+    the company's books, so no other journal id moves either."""
+    rng = random.Random(f"{world.seed}/recoveries")
+    eligible = [w for w in written_off if w[2] + 60 <= END]
+    count = min(len(eligible), max(2, round(3 * world.scale)))
+    for invoice_id, customer, written_off_on, cents in sorted(rng.sample(eligible, count), key=lambda w: w[2]):
+        day = next_business_day(rng.randint(written_off_on + 60, END))
+        share = rng.uniform(0.1, 0.3)
+        if day > END:
+            continue
+        amount = max(1, round(cents * share / 100_000)) * 100_000  # whole thousands of yen
+        books.post(
+            world,
+            day,
+            "other",
+            MANAGERS[0],
+            f"償却債権取立益 {invoice_id} (買掛金相殺)",
+            [(PAYABLES, amount, 0, "", ""), (BAD_DEBT_RECOVERY, 0, amount, customer, invoice_id)],
+        )
 
 
 def back_office_tasks(world: World) -> None:

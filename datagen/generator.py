@@ -9,7 +9,7 @@ from tqdm import tqdm
 
 from .company import CompanyBooks
 from .dunning import Dunning
-from .extras import back_office_tasks, exception_tasks, unmatched_deposits
+from .extras import WrittenOff, back_office_tasks, exception_tasks, recoveries_after_write_off, unmatched_deposits
 from .formats import flag
 from .masters import ACCOUNTS, ASSIGNEES, CustomerFactory
 from .planted import plant
@@ -48,11 +48,13 @@ def generate(
     n = customer_count(scale)
     first_invoice: list[str] = []
     fourth_customer: list[str] = []
+    written_off: list[WrittenOff] = []
     for index in tqdm(range(n), desc="customers", unit="customer", file=sys.stderr, disable=not show_progress):
         sim = CustomerSimulation(world, factory.make(index))
         sim.run()
         sim.write()
         Dunning(sim).run_and_write()
+        written_off += [(d.id, sim.c.accounting_code, d.writeoff[0], d.writeoff[1]) for d in sim.invoices if d.writeoff]
         if index == 0:
             first_invoice = sim.invoice_row(sim.docs[0])
         if index == 3:
@@ -63,6 +65,7 @@ def generate(
     books = CompanyBooks(world)
     books.run()
     exception_tasks(world, books.balances)  # answers alerts on the final bank balances
+    recoveries_after_write_off(world, written_off)
     plant(world, first_invoice, fourth_customer)
     return world.close()
 

@@ -94,6 +94,7 @@ WELFARE = "6310"
 RENT = "6400"
 UTILITIES = "6600"
 LEGAL_FEES = "6800"
+BAD_DEBT_RECOVERY = "7100"
 
 ACCOUNTS: list[tuple[str, str, str]] = [
     (CASH, "現金預金", "cash"),
@@ -124,6 +125,7 @@ ACCOUNTS: list[tuple[str, str, str]] = [
     (RENT, "地代家賃", "other"),
     (UTILITIES, "水道光熱費", "other"),
     (LEGAL_FEES, "支払報酬", "other"),
+    (BAD_DEBT_RECOVERY, "償却債権取立益", "bad_debt_recovery"),
 ]
 
 # --------------------------------------------------------------------------- customers
