@@ -12,7 +12,7 @@
 {%- endmacro %}
 
 {% macro has_valid_check_digit(column_name) -%}
-    cast(substring({{ column_name }}, 1, 1) as {{ dbt.type_int() }}) = {{ corporate_number_check_digit(column_name) }}
+    (cast(substring({{ column_name }}, 1, 1) as {{ dbt.type_int() }}) = {{ corporate_number_check_digit(column_name) }})
 {%- endmacro %}
 
 {#- The corporate number as staged: null when its check digit is wrong, so it never matches (名寄せ

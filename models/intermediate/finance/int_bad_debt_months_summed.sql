@@ -96,16 +96,23 @@ gl_months as (
     group by month_start
 ),
 
-guarantee_months as (
+guarantee_payouts as (
     select
         cast({{ dbt.date_trunc('month', 'stg_guarantee__claims.paid_date') }} as date) as month_start,
-        sum(stg_guarantee__claims.paid_amount) as guarantee_paid_amount
+        stg_guarantee__claims.paid_amount
     from stg_guarantee__claims
     cross join int_reporting_dates
     where
         stg_guarantee__claims.paid_amount is not null
         and stg_guarantee__claims.paid_date <= int_reporting_dates.as_of_date
-    group by {{ dbt.date_trunc('month', 'stg_guarantee__claims.paid_date') }}
+),
+
+guarantee_months as (
+    select
+        month_start,
+        sum(paid_amount) as guarantee_paid_amount
+    from guarantee_payouts
+    group by month_start
 ),
 
 months as (
