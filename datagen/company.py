@@ -214,7 +214,7 @@ class CompanyBooks:
                 lines = [(ALLOWANCE, -delta, 0, "", ""), (PROVISION, 0, -delta, "", "")]
             else:
                 continue
-            self.accruals.append((qe, "貸倒引当金繰入", lines))
+            self.accruals.append((qe, "貸倒引当金繰入" if delta > 0 else "貸倒引当金戻入", lines))
 
     # ------------------------------------------------------------------ which account pays
 

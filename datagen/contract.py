@@ -104,6 +104,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "promise_date",
         "promise_amount",
         "automated",
+        "disputed_amount",
     ],
     "crm/tasks": [
         "task_id",

@@ -60,6 +60,7 @@ class Activity:
     automated: bool
     promise_day: int | None = None
     promise_cents: int = 0
+    disputed_cents: int = 0  # with outcome dispute: the amount the customer disputes
 
 
 @dataclass
@@ -188,7 +189,9 @@ class Dunning:
                 continue
             at = (doc.dispute_day, 60 * self.rng.randint(570, 1050))
             who = self.c.owner_on(doc.dispute_day)
-            self.activities.append(Activity(at, doc.id, who, "call", "soft", "dispute", False))
+            self.activities.append(
+                Activity(at, doc.id, who, "call", "soft", "dispute", False, disputed_cents=doc.disputed_cents)
+            )
             task = Task(at, "dispute", who, doc.id, sla_hours=240)
             if doc.credit:
                 task.close((doc.credit.day, 60 * self.rng.randint(840, 1050)), False)
@@ -255,6 +258,7 @@ class Dunning:
         if activity.outcome == "promise_to_pay":
             self._promise(activity, target, day)
         elif activity.outcome == "dispute":
+            activity.disputed_cents = target.cents  # the invoice as billed
             task = Task(at, "dispute", activity.assignee, target.id, sla_hours=240)
             task.close(later(at, 24 * rng.randint(1, 10) + rng.randint(0, 6)), False)
             self.tasks.append(task)
@@ -406,6 +410,7 @@ class Dunning:
                     iso(a.promise_day) if a.promise_day else "",
                     money(a.promise_cents) if a.promise_day else "",
                     flag(a.automated),
+                    money(a.disputed_cents) if a.outcome == "dispute" and a.disputed_cents else "",
                 ]
             )
         write_tasks(world, self.tasks, c.crm_id)

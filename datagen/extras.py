@@ -10,7 +10,16 @@ from . import books
 from .calendar import END, OPENING, START, add_business_days, iso, month_end, month_start, next_business_day
 from .dunning import Task, later, write_tasks
 from .formats import money
-from .masters import CASH, CORPORATE_COLLECTORS, EAST_COLLECTORS, MANAGERS, SUSPENSE, WEST_COLLECTORS
+from .masters import (
+    BAD_DEBT_RECOVERY,
+    CASH,
+    CORPORATE_COLLECTORS,
+    EAST_COLLECTORS,
+    MANAGERS,
+    PAYABLES,
+    SUSPENSE,
+    WEST_COLLECTORS,
+)
 from .world import World
 
 # Remitters that match no customer: individuals and a firm that paid us by mistake.
@@ -63,6 +72,75 @@ def unmatched_deposits(world: World) -> None:
             copy.status = "cancelled"
             tasks.append(copy)
     write_tasks(world, tasks, "")
+
+
+# A written-off invoice (invoice id, accounting customer code, write-off day, cents).
+WrittenOff = tuple[str, str, int, int]
+
+
+def recoveries_after_write_off(world: World, written_off: list[WrittenOff]) -> None:
+    """償却債権取立益: a few written-off invoices are later partly recovered, by offsetting what the
+    company owes the customer (debit 買掛金, credit 償却債権取立益), so no bank row moves. Posted after
+    the company's books, so no other journal id moves either."""
+    rng = random.Random(f"{world.seed}/recoveries")
+    eligible = [w for w in written_off if w[2] + 60 <= END]
+    count = min(len(eligible), max(2, round(3 * world.scale)))
+    for invoice_id, customer, written_off_on, cents in sorted(rng.sample(eligible, count), key=lambda w: w[2]):
+        day = next_business_day(rng.randint(written_off_on + 60, END))
+        share = rng.uniform(0.1, 0.3)
+        if day > END:
+            continue
+        amount = max(1, round(cents * share / 100_000)) * 100_000  # whole thousands of yen
+        books.post(
+            world,
+            day,
+            "other",
+            MANAGERS[0],
+            f"償却債権取立益 {invoice_id} (買掛金相殺)",
+            [(PAYABLES, amount, 0, "", ""), (BAD_DEBT_RECOVERY, 0, amount, customer, invoice_id)],
+        )
+
+
+# A customer that could send money ahead of cash application: (remitter, virtual account, credit limit
+# and open amount at the last day, both in cents).
+PendingCandidate = tuple[str, str, int, int]
+# The ids of these deposits sit in a block of their own, out of reach of the regular sequence, so no
+# other bank transaction is renumbered.
+PENDING_DEPOSIT_IDS = "BT-98{:06d}"
+
+
+def pending_deposits(world: World, candidates: list[PendingCandidate]) -> list[tuple[int, str, int]]:
+    """仮受金 of known customers: in the last days, two customers over their credit limit and one under it
+    transfer money (to their virtual account) that cash application has not applied by the last day.
+    Returns (day, bank transaction ref, cents) for post_pending_deposits once the books are written."""
+    rng = random.Random(f"{world.seed}/pending-deposits")
+    over = [c for c in candidates if c[3] > c[2]]
+    under = [c for c in candidates if 0 < c[3] <= c[2]]
+    chosen = rng.sample(over, min(2, len(over))) + rng.sample(under, min(1, len(under)))
+    pending = []
+    for k, (remitter, virtual_account, limit, open_cents) in enumerate(chosen, start=1):
+        day = next_business_day(END - rng.randint(3, 6))
+        if open_cents > limit:  # brings the net exposure back under the limit: 90 % of it
+            cents = -(-(open_cents - limit * 9 // 10) // 1_000_000) * 1_000_000  # up to whole 10,000 yen
+        else:
+            cents = rng.randint(5, 30) * 1_000_000
+        if day > END:
+            continue
+        bt_id = PENDING_DEPOSIT_IDS.format(k)
+        world.table("bank/transactions").write(
+            [bt_id, world.bank_account_id("ACC-MAIN"), iso(day), money(cents), "JPY", remitter, virtual_account]
+        )
+        world.bank_move("ACC-MAIN", day, cents)
+        pending.append((day, world.bank_transaction_ref(bt_id), cents))
+    return pending
+
+
+def post_pending_deposits(world: World, pending: list[tuple[int, str, int]]) -> None:
+    """Their journals (debit cash, credit 仮受金), after the company's books so no journal id moves."""
+    for day, ref, cents in pending:
+        books.post(
+            world, day, "other", "system", f"未消込入金 {ref}", [(CASH, cents, 0, "", ""), (SUSPENSE, 0, cents, "", "")]
+        )
 
 
 def back_office_tasks(world: World) -> None:

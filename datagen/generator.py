@@ -7,9 +7,19 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from .calendar import END
 from .company import CompanyBooks
 from .dunning import Dunning
-from .extras import back_office_tasks, exception_tasks, unmatched_deposits
+from .extras import (
+    PendingCandidate,
+    WrittenOff,
+    back_office_tasks,
+    exception_tasks,
+    pending_deposits,
+    post_pending_deposits,
+    recoveries_after_write_off,
+    unmatched_deposits,
+)
 from .formats import flag
 from .masters import ACCOUNTS, ASSIGNEES, CustomerFactory
 from .planted import plant
@@ -48,21 +58,30 @@ def generate(
     n = customer_count(scale)
     first_invoice: list[str] = []
     fourth_customer: list[str] = []
+    written_off: list[WrittenOff] = []
+    pending_candidates: list[PendingCandidate] = []
     for index in tqdm(range(n), desc="customers", unit="customer", file=sys.stderr, disable=not show_progress):
         sim = CustomerSimulation(world, factory.make(index))
         sim.run()
         sim.write()
         Dunning(sim).run_and_write()
+        written_off += [(d.id, sim.c.accounting_code, d.writeoff[0], d.writeoff[1]) for d in sim.invoices if d.writeoff]
+        if sim.c.virtual_account and sim.c.credit_limit:
+            open_cents = sum(d.open_at(END) for d in sim.invoices)
+            pending_candidates.append((sim.c.remitter, sim.c.virtual_account, sim.c.credit_limit * 100, open_cents))
         if index == 0:
             first_invoice = sim.invoice_row(sim.docs[0])
         if index == 3:
             fourth_customer = sim.billing_row()
     _write_orphans(world, n)
     unmatched_deposits(world)
+    pending = pending_deposits(world, pending_candidates)
     back_office_tasks(world)
     books = CompanyBooks(world)
     books.run()
     exception_tasks(world, books.balances)  # answers alerts on the final bank balances
+    recoveries_after_write_off(world, written_off)
+    post_pending_deposits(world, pending)
     plant(world, first_invoice, fourth_customer)
     return world.close()
 

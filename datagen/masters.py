@@ -97,6 +97,7 @@ RENT = "6400"
 UTILITIES = "6600"
 LEGAL_FEES = "6800"
 NOTE_DISCOUNT_LOSS = "6210"
+BAD_DEBT_RECOVERY = "7100"
 
 ACCOUNTS: list[tuple[str, str, str]] = [
     (CASH, "現金預金", "cash"),
@@ -130,6 +131,7 @@ ACCOUNTS: list[tuple[str, str, str]] = [
     (AR_NOTES, "受取手形", "notes_receivable"),
     (DENSAI_NOTES, "電子記録債権", "notes_receivable"),
     (NOTE_DISCOUNT_LOSS, "手形売却損", "other"),
+    (BAD_DEBT_RECOVERY, "償却債権取立益", "bad_debt_recovery"),
 ]
 
 # --------------------------------------------------------------------------- customers

@@ -44,6 +44,19 @@ PLANTED_VIOLATIONS: list[tuple[str, str, str]] = [
     ("accounting/notes_receivable", "NR-9000004:INV-000001", "unknown_reference"),
 ]
 
+# 法人番号 with a wrong check digit: the accounting and the CRM copies of this many customers each carry
+# their number mistyped (the check digit one off). Staging keeps the rows, nulls the numbers and lists them
+# in corporate_number_findings; the records still resolve through the CRM cross-references. No random draw
+# is spent, so no other row moves.
+MISTYPED_CORPORATE_NUMBERS = 2
+MISTYPED_FROM_CUSTOMER = 10  # the named customers of the first rows keep their numbers
+
+
+def mistyped_corporate_number(number: str) -> str:
+    """The number with its check digit (the first digit, 1–9) replaced by the next one, 9 by 1."""
+    return f"{int(number[0]) % 9 + 1}{number[1:]}"
+
+
 # In zengin mode the planted bank rows are 01 records broken the 全銀協 way: (CSV id, notice
 # month, 勘定日 as a date or as six digits naming none, 金額 as yen or as text, 照会番号). The
 # 照会番号 sit at the top of the six digits, out of reach of the regular ones until a run has a
@@ -136,10 +149,24 @@ def plant(world: World, first_invoice: list[str], fourth_customer: list[str]) ->
             "",
             "",
             "false",
+            "",
         ]
     )
     activities.write(
-        ["ACT-99000002", "CRM-0001", "INV-000001", "U001", "yesterday", "call", "soft", "contacted", "", "", "false"]
+        [
+            "ACT-99000002",
+            "CRM-0001",
+            "INV-000001",
+            "U001",
+            "yesterday",
+            "call",
+            "soft",
+            "contacted",
+            "",
+            "",
+            "false",
+            "",
+        ]
     )
 
     t("crm/tasks").write(

@@ -47,8 +47,11 @@ from .masters import (
 )
 from .names import legal_name
 from .notes import Note, settle_by_notes, write_notes
+from .planted import MISTYPED_CORPORATE_NUMBERS, MISTYPED_FROM_CUSTOMER, mistyped_corporate_number
 from .terms import keyed_due_dates, payment_terms_text
 from .world import World
+
+DEDUCTION_RATE = 0.03  # share of deposits that carry a deduction beyond the transfer fee
 
 FAR = 10**9
 LAST_BUSINESS_DAY = previous_business_day(END)
@@ -89,6 +92,7 @@ class Doc:
         "reductions",
         "payments",
         "dispute_day",
+        "disputed_cents",
         "case",
         "writeoff",
     )
@@ -112,6 +116,7 @@ class Doc:
         self.reductions: list[tuple[int, int]] = []
         self.payments: list[Payment] = []
         self.dispute_day: int | None = None
+        self.disputed_cents = 0  # what the customer disputes (the correction it asks for)
         self.case: LegalCase | None = None
         self.writeoff: tuple[int, int] | None = None
 
@@ -297,6 +302,7 @@ class CustomerSimulation:
             kind = "early"
         else:  # the customer disputes the invoice when chased; a correction follows
             doc.dispute_day = next_business_day(doc.due + rng.randint(2, 8))
+            doc.disputed_cents = -cn_cents
             if doc.dispute_day > LAST_BUSINESS_DAY:
                 doc.dispute_day = None
                 return
@@ -423,6 +429,10 @@ class CustomerSimulation:
 
     def build_deposits(self) -> None:
         c, rng = self.c, self.rng
+        # 控除 (差引): now and then a customer pays short by more than the transfer fee (a rebate, a
+        # return, a penalty it claims) and cash application books the shortfall with the fee. Its own
+        # stream, so the rest of the customer's rows do not move.
+        deductions = random.Random(f"{self.world.seed}/deductions/{c.index}")
         groups: dict[tuple[int, int, int], list[Payment]] = {}
         for doc in self.invoices:
             for p in doc.payments:
@@ -448,6 +458,8 @@ class CustomerSimulation:
                 if biggest[1] > c.fee_deduction * 100 + 1_000_000:
                     biggest[1] -= c.fee_deduction * 100
                     biggest[2] += c.fee_deduction * 100
+            if not legal:
+                self._deduct(parts, deductions)
             # 東和工業 (two companies, one name) always use their virtual accounts, bar one slip.
             if c.virtual_account and (c.index in (1, 2) or rng.random() < 0.9):
                 dep.account, dep.virtual_account = "ACC-MAIN", c.virtual_account
@@ -460,6 +472,18 @@ class CustomerSimulation:
                 if dep.day >= AMBIGUOUS_FROM and not dep.legal:
                     dep.virtual_account, dep.account, dep.unapplied = "", "ACC-MAIN", True
                     break
+
+    @staticmethod
+    def _deduct(parts: list[list[Any]], deductions: random.Random) -> None:
+        """Take a deduction (1–5 % of the part, whole thousands of yen) off a deposit's biggest part, where
+        cash application already books a transfer fee (so the applications drawn for matching errors, which
+        skip fee-bearing ones, stay the same)."""
+        draw, share = deductions.random(), deductions.uniform(0.01, 0.05)
+        biggest = max(parts, key=lambda x: (x[1], -x[0].seq))
+        if draw < DEDUCTION_RATE and biggest[2] >= 10_000 and biggest[1] > 10_000_000:  # a fee; over 100,000 yen
+            cents = max(1_000, round(biggest[1] * share / 100_000) * 1_000) * 100
+            biggest[1] -= cents
+            biggest[2] += cents
 
     # ------------------------------------------------------------------ cash application
 
@@ -633,15 +657,22 @@ class CustomerSimulation:
     def _write_masters(self) -> None:
         c, w = self.c, self.world
         w.table("billing/customers").write(self.billing_row())
-        w.table("accounting/customers").write(
-            [c.accounting_code, c.accounting_name, c.accounting_corporate_number or ""]
-        )
+        accounting_number, crm_number = c.accounting_corporate_number, c.crm_corporate_number
+        if c.index >= MISTYPED_FROM_CUSTOMER and c.crm_billing_xref and c.crm_accounting_xref:
+            counts = w.mistyped_corporate_numbers
+            if accounting_number and counts["accounting"] < MISTYPED_CORPORATE_NUMBERS:
+                accounting_number = mistyped_corporate_number(accounting_number)
+                counts["accounting"] += 1
+            elif crm_number and counts["crm"] < MISTYPED_CORPORATE_NUMBERS:
+                crm_number = mistyped_corporate_number(crm_number)
+                counts["crm"] += 1
+        w.table("accounting/customers").write([c.accounting_code, c.accounting_name, accounting_number or ""])
         w.table("crm/accounts").write(
             [
                 c.crm_id,
                 c.crm_name,
                 c.crm_kana,
-                c.crm_corporate_number or "",
+                crm_number or "",
                 c.billing_id if c.crm_billing_xref else "",
                 c.accounting_code if c.crm_accounting_xref else "",
                 c.segment,

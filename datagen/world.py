@@ -71,6 +71,8 @@ class World:
         # Open overdue AR per quarter-end by age bucket (1–90, 91–180, 181–365, >365 days).
         self.aging: dict[int, list[int]] = {q: [0, 0, 0, 0] for q in quarter_ends()}
         self.judgments = 0  # lawsuits judged within the data so far
+        # Corporate numbers mistyped so far in the accounting and CRM copies (planted.mistyped_corporate_number).
+        self.mistyped_corporate_numbers: dict[str, int] = {"accounting": 0, "crm": 0}
 
     def judgment_lost(self) -> bool:
         """Whether the next lawsuit judged within the data is lost: the 2nd of the run and every

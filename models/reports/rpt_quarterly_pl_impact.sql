@@ -1,13 +1,19 @@
 -- 四半期リスクレポート 貸倒・回収損益影響: one row per calendar quarter, the report quarter and the five
 -- before it (rpt_executive_kpi_trend summed over the quarter's months): write-offs, the legal
 -- collection cost, 損益影響 = write-offs (direct write-off) + legal collection cost, legal recoveries,
--- net credit sales; the write-off ratio and ending AR are those of the quarter's last month.
+-- net credit sales; the write-off ratio and ending AR are those of the quarter's last month. From the
+-- GL and the guarantee system (fct_bad_debt_quarterly): 貸倒損失, 貸倒引当金 繰入 / 戻入, 償却債権取立益,
+-- the guarantee payouts received, the net bad-debt P&L charge and the net bad-debt ratio (純貸倒率).
 with rpt_report_periods as (
     select * from {{ ref('rpt_report_periods') }}
 ),
 
 rpt_executive_kpi_trend as (
     select * from {{ ref('rpt_executive_kpi_trend') }}
+),
+
+fct_bad_debt_quarterly as (
+    select * from {{ ref('fct_bad_debt_quarterly') }}
 ),
 
 months as (
@@ -66,12 +72,21 @@ final as (
         cast(quarters.legal_recovered_amount as decimal(38, 2)) as legal_recovered_amount,
         cast(quarters.net_credit_sales as decimal(38, 2)) as net_credit_sales,
         last_months.write_off_ratio_pct,
-        last_months.ending_ar
+        last_months.ending_ar,
+        coalesce(fct_bad_debt_quarterly.bad_debt_loss_amount, 0) as bad_debt_loss_amount,
+        coalesce(fct_bad_debt_quarterly.allowance_provision_amount, 0) as allowance_provision_amount,
+        coalesce(fct_bad_debt_quarterly.allowance_reversal_amount, 0) as allowance_reversal_amount,
+        coalesce(fct_bad_debt_quarterly.recovered_after_write_off_amount, 0) as recovered_after_write_off_amount,
+        coalesce(fct_bad_debt_quarterly.guarantee_paid_amount, 0) as guarantee_paid_amount,
+        coalesce(fct_bad_debt_quarterly.bad_debt_pl_amount, 0) as bad_debt_pl_amount,
+        fct_bad_debt_quarterly.net_bad_debt_ratio_pct
     from quarters
     inner join last_months
         on
             quarters.quarter_start = last_months.quarter_start
             and last_months.recency = 1
+    left join fct_bad_debt_quarterly
+        on quarters.quarter_start = fct_bad_debt_quarterly.quarter_start
 )
 
 select * from final

@@ -126,6 +126,7 @@ EXPECTED_COLUMNS: dict[str, list[str]] = {
         "promise_date",
         "promise_amount",
         "automated",
+        "disputed_amount",
     ],
     "crm/tasks": [
         "task_id",
@@ -346,7 +347,7 @@ def test_valid_rows_have_unique_keys_and_clean_values(valid: dict[str, list[dict
         "bank/balances": ["balance"],
         "accounting/journal_lines": ["debit", "credit"],
         "accounting/cash_applications": ["applied_amount", "fee_deducted"],
-        "crm/activities": ["promise_amount"],
+        "crm/activities": ["promise_amount", "disputed_amount"],
         "legal/case_invoices": ["transferred_amount"],
         "legal/events": ["cost"],
         "legal/recoveries": ["amount", "cost"],
@@ -435,6 +436,7 @@ def test_references_resolve(valid: dict[str, list[dict[str, str]]]) -> None:
         "purchases",
         "bad_debt_expense",
         "allowance_for_doubtful_accounts",
+        "bad_debt_recovery",
         "other",
     }
     task_ids = [r["task_id"] for r in valid["crm/tasks"]]
@@ -442,6 +444,16 @@ def test_references_resolve(valid: dict[str, list[dict[str, str]]]) -> None:
     for row in valid["crm/tasks"]:
         if row["reopened_from_task_id"]:
             assert position[row["reopened_from_task_id"]] < position[row["task_id"]]
+
+
+def test_allowance_journals_and_recoveries_after_write_off(valid_scale_1: dict[str, list[dict[str, str]]]) -> None:
+    accounts = {r["account_code"]: r["account_category"] for r in valid_scale_1["accounting/accounts"]}
+    lines = valid_scale_1["accounting/journal_lines"]
+    allowance = {r["description"] for r in lines if accounts[r["account_code"]] == "allowance_for_doubtful_accounts"}
+    assert "貸倒引当金繰入" in allowance  # the quarterly provisions
+    written_off = {r["invoice_id"] for r in lines if r["entry_type"] == "write_off" and r["invoice_id"]}
+    recovered = [r for r in lines if accounts[r["account_code"]] == "bad_debt_recovery"]
+    assert recovered and all(r["invoice_id"] in written_off and cents(r["credit"]) > 0 for r in recovered)
 
 
 # ----------------------------------------------------------------------------- ledger identities

@@ -1,12 +1,15 @@
--- 与信限度超過 (rule credit_limit_exceeded, seed 002 与信管理): a customer whose open AR as of
--- as_of_date is above its credit limit (limit use % = open AR / credit_limit × 100, compared with the
--- threshold, 100 by default). One alert per exceedance episode: period_start is the day the current
--- exceedance began (open AR from fct_invoice_balance_history, judged against today's credit limit),
+-- 与信限度超過 (rule credit_limit_exceeded, seed 002 与信管理): a customer whose net exposure as of
+-- as_of_date is above its credit limit: open AR less the 仮受金 (deposits resolved to the customer and
+-- not applied yet), limit use % = net exposure / credit_limit × 100, compared with the threshold (100 by
+-- default); fct_customer_exposures publishes the same netting as of today. One alert per exceedance
+-- episode: period_start is the day the current exceedance began (open AR from
+-- fct_invoice_balance_history, 仮受金 from int_unapplied_deposits_dated, judged against today's credit limit),
 -- so the alert keeps its id from one daily run to the next while the exceedance lasts, and a new
 -- exceedance after the customer came back under the limit is a new alert. A customer without a
 -- credit limit (null or 0) is not judged.
 with {{ alert_rule_inputs(
-    'credit_limit_exceeded', ['fct_invoice_balance_history', 'dim_customer', 'int_reporting_dates']
+    'credit_limit_exceeded',
+    ['fct_invoice_balance_history', 'int_unapplied_deposits_dated', 'dim_customer', 'int_reporting_dates']
 ) }},
 
 limited_customers as (
@@ -18,12 +21,14 @@ limited_customers as (
     where credit_limit > 0
 ),
 
--- Each balance interval adds its open amount on valid_from and takes it away on valid_to.
+-- Each balance interval adds its open amount on valid_from and takes it away on valid_to; each change of
+-- a deposit's unapplied remainder (dated up to the as-of date) moves the 仮受金.
 balance_deltas as (
     select
         fct_invoice_balance_history.customer_key,
         fct_invoice_balance_history.valid_from as change_date,
-        fct_invoice_balance_history.open_amount as open_amount_delta
+        fct_invoice_balance_history.open_amount as open_amount_delta,
+        0 as unapplied_amount_delta
     from fct_invoice_balance_history
     cross join int_reporting_dates
     where fct_invoice_balance_history.valid_from <= int_reporting_dates.as_of_date
@@ -31,30 +36,52 @@ balance_deltas as (
     select
         fct_invoice_balance_history.customer_key,
         fct_invoice_balance_history.valid_to as change_date,
-        -fct_invoice_balance_history.open_amount as open_amount_delta
+        -fct_invoice_balance_history.open_amount as open_amount_delta,
+        0 as unapplied_amount_delta
     from fct_invoice_balance_history
     cross join int_reporting_dates
     where fct_invoice_balance_history.valid_to <= int_reporting_dates.as_of_date
+    union all
+    select
+        customer_key,
+        change_date,
+        0 as open_amount_delta,
+        unapplied_amount_change as unapplied_amount_delta
+    from int_unapplied_deposits_dated
 ),
 
 daily_deltas as (
     select
         customer_key,
         change_date,
-        sum(open_amount_delta) as open_amount_delta
+        sum(open_amount_delta) as open_amount_delta,
+        sum(unapplied_amount_delta) as unapplied_amount_delta
     from balance_deltas
     group by customer_key, change_date
 ),
 
--- The customer's open AR from each change date until the next one.
-open_ar_steps as (
+-- The customer's open AR and 仮受金 from each change date until the next one.
+running_steps as (
     select
         customer_key,
         change_date,
         sum(open_amount_delta) over (
             partition by customer_key order by change_date rows between unbounded preceding and current row
-        ) as open_ar
+        ) as open_ar,
+        sum(unapplied_amount_delta) over (
+            partition by customer_key order by change_date rows between unbounded preceding and current row
+        ) as unapplied_amount
     from daily_deltas
+),
+
+open_ar_steps as (
+    select
+        customer_key,
+        change_date,
+        open_ar,
+        unapplied_amount,
+        open_ar - unapplied_amount as net_exposure
+    from running_steps
 ),
 
 judged_steps as (
@@ -64,8 +91,10 @@ judged_steps as (
         limited_customers.credit_limit,
         open_ar_steps.change_date,
         open_ar_steps.open_ar,
+        open_ar_steps.unapplied_amount,
+        open_ar_steps.net_exposure,
         cast(
-            {{ pct('open_ar_steps.open_ar', 'limited_customers.credit_limit', decimals=4) }}
+            {{ pct('open_ar_steps.net_exposure', 'limited_customers.credit_limit', decimals=4) }}
             as decimal(18, 4)
         ) as limit_use_pct,
         active_rule.rule_id,
@@ -137,12 +166,16 @@ final as (
             period_start='exceeded_since_date',
             period_end_date='as_of_date',
             observed_value='limit_use_pct',
-            measured_value='open_ar',
+            measured_value='net_exposure',
             baseline_value='credit_limit',
         ) }},
-        '売掛残高 '
+        '与信残高 '
+        || {{ yen_text('net_exposure') }}
+        || '円 (売掛残高 '
         || {{ yen_text('open_ar') }}
-        || '円が与信限度 '
+        || '円 − 仮受金 '
+        || {{ yen_text('unapplied_amount') }}
+        || '円) が与信限度 '
         || {{ yen_text('credit_limit') }}
         || '円を超過 (利用率 '
         || {{ number_text('limit_use_pct') }}

@@ -7,7 +7,7 @@ valid as (
     select
         accounting_customer_code,
         customer_name,
-        corporate_number
+        {{ checked_corporate_number('corporate_number') }} as corporate_number
     from base_customers
     where rejection_reason is null
 )

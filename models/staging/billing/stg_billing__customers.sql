@@ -8,7 +8,7 @@ valid as (
         billing_customer_id,
         customer_name,
         customer_name_kana,
-        corporate_number,
+        {{ checked_corporate_number('corporate_number') }} as corporate_number,
         payment_terms_days,
         credit_limit,
         virtual_account_number,

@@ -8,7 +8,7 @@ valid as (
         crm_account_id,
         account_name,
         account_name_kana,
-        corporate_number,
+        {{ checked_corporate_number('corporate_number') }} as corporate_number,
         billing_customer_id,
         accounting_customer_code,
         segment,

@@ -15,7 +15,8 @@ valid as (
         outcome,
         promise_date,
         promise_amount,
-        automated as is_automated
+        automated as is_automated,
+        disputed_amount
     from base_activities
     where rejection_reason is null
 )

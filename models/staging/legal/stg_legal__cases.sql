@@ -7,7 +7,7 @@ valid as (
     select
         legal_case_id,
         debtor_name,
-        debtor_corporate_number,
+        {{ checked_corporate_number('debtor_corporate_number') }} as debtor_corporate_number,
         crm_account_id,
         opened_date,
         current_stage,
