@@ -42,10 +42,16 @@
         cast(nullif(_landing_rejection, '') as {{ dbt.type_string() }}) as _landing_rejection,
         cast(nullif(_raw_line, '') as {{ dbt.type_string() }}) as _raw_line
     {%- else -%}
+        {#- A file read as it landed (no preparation): a row with a missing field is a truncated
+            line, `malformed_line`, numbered as the physical line it is when no quoted field of
+            the file spans lines (row position + 1 for the header). -#}
+        {%- set missing = [] -%}
+        {%- for column_name in present -%}{%- do missing.append(adapter.quote(column_name) ~ ' is null') -%}{%- endfor -%}
+        {%- set is_cut_short = missing | join(' or ') if missing and path.endswith('.csv') else 'false' -%}
         '{{ path }}' as _source_file,
         row_number() over () as _row_number,
-        cast(null as {{ dbt.type_bigint() }}) as _source_line,
-        cast(null as {{ dbt.type_string() }}) as _landing_rejection,
+        case when {{ is_cut_short }} then row_number() over () + 1 end as _source_line,
+        case when {{ is_cut_short }} then 'malformed_line' end as _landing_rejection,
         cast(null as {{ dbt.type_string() }}) as _raw_line
     {%- endif -%}
 {%- endmacro %}
@@ -80,8 +86,11 @@
     {%- set path = found[0] | replace("'", "''") -%}
     {%- if path.endswith('.csv') -%}
         {#- Every column as text: types are checked row by row in staging, so a bad value
-            quarantines one row instead of failing the whole file. -#}
-        {%- set reader = "read_csv('" ~ path ~ "', header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', null_padding = true)" -%}
+            quarantines one row instead of failing the whole file. A row with fewer fields than
+            the header is read (null_padding) and marked malformed below: with no null string
+            (nullstr is a control character no export writes) a field that is there is at least
+            '', so null means the field is missing and the row was cut short. -#}
+        {%- set reader = "read_csv('" ~ path ~ "', header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', null_padding = true, nullstr = chr(1))" -%}
     {%- else -%}
         {%- set reader = "read_parquet('" ~ path ~ "')" -%}
     {%- endif -%}
