@@ -27,8 +27,10 @@
 
 {#- The provenance of each landing row. `present` lists the columns of the file; a prepared file
     (landing/prepare.py) names its original file and line itself, so the quarantine points at the
-    file as it landed, not at the prepared copy. `path` none = no file (an empty select). -#}
-{% macro landing_provenance_columns(path, present=[]) -%}
+    file as it landed, not at the prepared copy. `path` none = no file (an empty select). Of a file
+    read as it landed, the contract's columns (`contract_columns`) decide whether a row was cut short;
+    a column the file has beyond the contract (or one DuckDB names for a row with extra fields) does not. -#}
+{% macro landing_provenance_columns(path, present=[], contract_columns=[]) -%}
     {%- if path is none -%}
         cast(null as {{ dbt.type_string() }}) as _source_file,
         cast(null as {{ dbt.type_bigint() }}) as _row_number,
@@ -46,7 +48,9 @@
             line, `malformed_line`, numbered as the physical line it is when no quoted field of
             the file spans lines (row position + 1 for the header). -#}
         {%- set missing = [] -%}
-        {%- for column_name in present -%}{%- do missing.append(adapter.quote(column_name) ~ ' is null') -%}{%- endfor -%}
+        {%- for column_name in present if column_name in contract_columns -%}
+            {%- do missing.append(adapter.quote(column_name) ~ ' is null') -%}
+        {%- endfor -%}
         {%- set is_cut_short = missing | join(' or ') if missing and path.endswith('.csv') else 'false' -%}
         '{{ path }}' as _source_file,
         row_number() over () as _row_number,
@@ -113,6 +117,6 @@
         cast(null as {{ dbt.type_string() }}) as {{ column_name }},
         {%- endif %}
         {%- endfor %}
-        {{ landing_provenance_columns(path, present) }}
+        {{ landing_provenance_columns(path, present, column_names) }}
     from {{ reader }}
 {%- endmacro %}
