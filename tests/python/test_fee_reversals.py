@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
-from test_staging import write_csv
 from warehouse import query, run_dbt
 
 APPLICATION_HEADER = [
@@ -17,6 +17,14 @@ APPLICATION_HEADER = [
     "fee_deducted",
     "reverses_application_id",
 ]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
 
 
 def test_a_reversal_with_its_fee_reopens_the_full_invoice_and_nets_the_fee(tmp_path: Path) -> None:
