@@ -38,9 +38,9 @@
         cast(null as {{ dbt.type_string() }}) as _landing_rejection,
         cast(null as {{ dbt.type_string() }}) as _raw_line
     {%- elif '_source_row' in present -%}
-        cast(_source_file as {{ dbt.type_string() }}) as _source_file,
-        cast(_source_row as {{ dbt.type_bigint() }}) as _row_number,
-        cast(_source_line as {{ dbt.type_bigint() }}) as _source_line,
+        cast(nullif(_source_file, '') as {{ dbt.type_string() }}) as _source_file,
+        cast(nullif(_source_row, '') as {{ dbt.type_bigint() }}) as _row_number,
+        cast(nullif(_source_line, '') as {{ dbt.type_bigint() }}) as _source_line,
         cast(nullif(_landing_rejection, '') as {{ dbt.type_string() }}) as _landing_rejection,
         cast(nullif(_raw_line, '') as {{ dbt.type_string() }}) as _raw_line
     {%- else -%}
