@@ -218,6 +218,7 @@ class CustomerSimulation:
         self.apply_cash()
         if self.c.switch_to != BAD:
             self.inject_matching_errors()
+            self.inject_fee_reversals()
         self.write_offs()
         self.guarantee_claims()
         self.record_aging()
@@ -543,6 +544,34 @@ class CustomerSimulation:
             self.matching_errors.append((d2, reversal))
             used.update((wrong.seq, right.seq))
 
+    def inject_fee_reversals(self) -> None:
+        """About 0.5 % of the applications that deducted a transfer fee first land on the wrong invoice
+        and are reversed the same day with their fee (applied and fee both negative), then applied again,
+        fee included, to the right invoice. Same-day, so no invoice's balance at a day's end changes, and
+        drawn from a stream of their own, so only applications and journals gain rows."""
+        rng, ids = random.Random(f"{self.world.seed}/fee-reversal/{self.c.index}"), self.world.ids
+        used: set[int] = {app.doc.seq for app in self.apps if app.reverses}
+        for app in list(self.apps):
+            if not app.fee or app.applied <= 0 or app.deposit.legal or rng.random() >= 0.005:
+                continue
+            day, reduction = app.day, app.applied + app.fee
+            candidates = [
+                b
+                for b in self.invoices
+                if b is not app.doc and b.seq not in used and b.day <= day and b.open_at(day) >= reduction
+            ]
+            if app.doc.seq in used or not candidates:
+                continue
+            wrong = min(candidates, key=lambda b: (abs(b.net - reduction), b.seq))
+            right, who = app.doc, self.c.owner_on(day)
+            app.doc = wrong
+            reversal = Application(
+                ids.application.next(), app.deposit, wrong, -app.applied, day, "manual", -app.fee, who, app.id
+            )
+            redo = Application(ids.application.next(), app.deposit, right, app.applied, day, "manual", app.fee, who)
+            self.apps += [reversal, redo]
+            used.update((wrong.seq, right.seq))
+
     # ------------------------------------------------------------------ write-offs
 
     def write_offs(self) -> None:
@@ -752,6 +781,8 @@ class CustomerSimulation:
         for app in self.apps:
             if app.applied < 0:
                 lines = [(ar, -app.applied, 0, code, app.doc.id), (CASH, 0, -app.applied, "", "")]
+                if app.fee:  # the fee deducted is reversed with the cash
+                    lines += [(ar, -app.fee, 0, code, app.doc.id), (FEES, 0, -app.fee, "", "")]
                 entries.append((app.day, 1, "reversal", app.entered_by, f"消込取消 {app.reverses}", lines))
                 continue
             lines = [(CASH, app.applied, 0, "", ""), (ar, 0, app.applied, code, app.doc.id)]

@@ -15,3 +15,15 @@
     {%- endif -%}
     {{ return(value) }}
 {%- endmacro %}
+
+{#- The day of the run: the var run_date or AR_RUN_DATE when set (tests, a re-run of a past day), else
+    today, read once by Jinja when the run compiles. No data fact can be dated after it: the default
+    as-of date never passes it, and rows dated after it are flagged (int_future_dated_rows_flagged). -#}
+{% macro run_date() -%}
+    {%- set value = var('run_date', env_var('AR_RUN_DATE', '')) | string | trim -%}
+    {%- if value in ('', 'none', 'None') -%}{{ return(modules.datetime.date.today().isoformat()) }}{%- endif -%}
+    {%- if not modules.re.match('^\\d{4}-\\d{2}-\\d{2}$', value) -%}
+        {{ exceptions.raise_compiler_error("AR_RUN_DATE / run_date must be YYYY-MM-DD, got '" ~ value ~ "'") }}
+    {%- endif -%}
+    {{ return(value) }}
+{%- endmacro %}

@@ -27,8 +27,10 @@
 
 {#- The provenance of each landing row. `present` lists the columns of the file; a prepared file
     (landing/prepare.py) names its original file and line itself, so the quarantine points at the
-    file as it landed, not at the prepared copy. `path` none = no file (an empty select). -#}
-{% macro landing_provenance_columns(path, present=[]) -%}
+    file as it landed, not at the prepared copy. `path` none = no file (an empty select). Of a file
+    read as it landed, the contract's columns (`contract_columns`) decide whether a row was cut short;
+    a column the file has beyond the contract (or one DuckDB names for a row with extra fields) does not. -#}
+{% macro landing_provenance_columns(path, present=[], contract_columns=[]) -%}
     {%- if path is none -%}
         cast(null as {{ dbt.type_string() }}) as _source_file,
         cast(null as {{ dbt.type_bigint() }}) as _row_number,
@@ -36,16 +38,24 @@
         cast(null as {{ dbt.type_string() }}) as _landing_rejection,
         cast(null as {{ dbt.type_string() }}) as _raw_line
     {%- elif '_source_row' in present -%}
-        cast(_source_file as {{ dbt.type_string() }}) as _source_file,
-        cast(_source_row as {{ dbt.type_bigint() }}) as _row_number,
-        cast(_source_line as {{ dbt.type_bigint() }}) as _source_line,
+        cast(nullif(_source_file, '') as {{ dbt.type_string() }}) as _source_file,
+        cast(nullif(_source_row, '') as {{ dbt.type_bigint() }}) as _row_number,
+        cast(nullif(_source_line, '') as {{ dbt.type_bigint() }}) as _source_line,
         cast(nullif(_landing_rejection, '') as {{ dbt.type_string() }}) as _landing_rejection,
         cast(nullif(_raw_line, '') as {{ dbt.type_string() }}) as _raw_line
     {%- else -%}
+        {#- A file read as it landed (no preparation): a row with a missing field is a truncated
+            line, `malformed_line`, numbered as the physical line it is when no quoted field of
+            the file spans lines (row position + 1 for the header). -#}
+        {%- set missing = [] -%}
+        {%- for column_name in present if column_name in contract_columns -%}
+            {%- do missing.append(adapter.quote(column_name) ~ ' is null') -%}
+        {%- endfor -%}
+        {%- set is_cut_short = missing | join(' or ') if missing and path.endswith('.csv') else 'false' -%}
         '{{ path }}' as _source_file,
         row_number() over () as _row_number,
-        cast(null as {{ dbt.type_bigint() }}) as _source_line,
-        cast(null as {{ dbt.type_string() }}) as _landing_rejection,
+        case when {{ is_cut_short }} then row_number() over () + 1 end as _source_line,
+        case when {{ is_cut_short }} then 'malformed_line' end as _landing_rejection,
         cast(null as {{ dbt.type_string() }}) as _raw_line
     {%- endif -%}
 {%- endmacro %}
@@ -80,8 +90,11 @@
     {%- set path = found[0] | replace("'", "''") -%}
     {%- if path.endswith('.csv') -%}
         {#- Every column as text: types are checked row by row in staging, so a bad value
-            quarantines one row instead of failing the whole file. -#}
-        {%- set reader = "read_csv('" ~ path ~ "', header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', null_padding = true)" -%}
+            quarantines one row instead of failing the whole file. A row with fewer fields than
+            the header is read (null_padding) and marked malformed below: with no null string
+            (nullstr is a control character no export writes) a field that is there is at least
+            '', so null means the field is missing and the row was cut short. -#}
+        {%- set reader = "read_csv('" ~ path ~ "', header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', null_padding = true, nullstr = chr(1))" -%}
     {%- else -%}
         {%- set reader = "read_parquet('" ~ path ~ "')" -%}
     {%- endif -%}
@@ -104,6 +117,6 @@
         cast(null as {{ dbt.type_string() }}) as {{ column_name }},
         {%- endif %}
         {%- endfor %}
-        {{ landing_provenance_columns(path, present) }}
+        {{ landing_provenance_columns(path, present, column_names) }}
     from {{ reader }}
 {%- endmacro %}

@@ -6,14 +6,19 @@
 -- received_date, and a dishonoured note (不渡り) puts the amount back on its settled_date: both on the
 -- collection axis. Only events on or before as_of_date: the past's answer stays the past's.
 --
--- Incremental: the ledger only grows, so a run re-reads the last `incremental_lookback_days` (late
--- postings dated a little in the past) and replaces those events by id; a post-hook drops events after
--- the as-of date, so moving the as-of date back needs no full refresh. Tested against a full refresh.
+-- Incremental, by window: a run first deletes every event of the last `incremental_lookback_days`
+-- before the latest one (pre-hook), then inserts every source event after the latest event left,
+-- so the window is rebuilt from the sources as they are now: late postings dated a little in the
+-- past arrive, and an event deleted at the source or re-posted under a new id (a journal re-entered)
+-- leaves. A post-hook drops events after the as-of date, so moving the as-of date back needs no full
+-- refresh. Tested against a full refresh, also after a journal is re-posted.
 {{ config(
     materialized='incremental',
     unique_key='event_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
+    pre_hook="{% if is_incremental() %}{{ delete_where(this, 'event_date >= (select '
+        ~ add_days('max(event_date)', -1 * var('incremental_lookback_days')) ~ ' from ' ~ this ~ ')') }}{% endif %}",
     post_hook="{{ delete_where(this, 'event_date > (select as_of_date from ' ~ ref('int_reporting_dates') ~ ')') }}",
 ) }}
 with invoices as (
@@ -179,9 +184,7 @@ all_events as (
 final as (
     select * from all_events
     {% if is_incremental() %}
-        where event_date >= (
-            select {{ add_days('max(event_date)', -1 * var('incremental_lookback_days')) }} from {{ this }}
-        )
+        where event_date > (select coalesce(max(event_date), cast('1900-01-01' as date)) from {{ this }})
     {% endif %}
 )
 

@@ -1,7 +1,8 @@
 -- 売掛金照合 (GL tie-out): each month, the AR sub-ledger's ending AR, built from the three axes of
 -- the receivable ledger in staging (invoices and credit notes, cash applied and fees deducted, notes
 -- received net of dishonoured notes, write-offs), against the general ledger's accounts_receivable
--- balance, and the difference. A difference fails the warn-severity test assert_gl_ar_ties_to_subledger.
+-- balance, and the difference. A difference beyond the seed gl_tie_out_tolerances fails the
+-- error-severity test assert_gl_ar_ties_to_subledger.
 with stg_billing__invoices as (
     select * from {{ ref('stg_billing__invoices') }}
 ),
