@@ -62,7 +62,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/yamllint --strict .
-	$(BIN)/sqlfluff lint models tests/dbt
+	$(BIN)/sqlfluff lint models snapshots tests/dbt
 
 clean:
 	rm -rf target logs warehouse/*.duckdb warehouse/*.wal
