@@ -3,6 +3,7 @@ block (`{{ doc("name") }}`), so a correction reaches every model that shares it.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,3 +49,23 @@ def test_every_doc_reference_has_its_block() -> None:
         used |= set(re.findall(r"""doc\(\s*['"]+(\w+)['"]+\s*\)""", path.read_text(encoding="utf-8")))
     assert used - blocks == set()
     assert Path(REPO_ROOT / "models" / "_shared__docs.md").exists()
+
+
+PII_COLUMN = re.compile(r"(^|_)name(_kana)?$|_kana$|corporate_number$|virtual_account")
+NOT_PII = re.compile(r"^kpi_name$|_ja$")
+# The schemas the serving copy publishes (the alert rules, schema alerting, are not published).
+PUBLISHED = ("models/marts/**/*.yml", "models/alerting/*.yml", "models/reports/**/*.yml")
+
+
+def test_every_published_name_column_is_marked_pii() -> None:
+    """The masked serving copy pseudonymises what `meta: {pii: …}` marks: a new mart's name column
+    that is not marked would reach the masked copy in clear."""
+    unmarked = []
+    for pattern in PUBLISHED:
+        for path in REPO_ROOT.glob(pattern):
+            for model in yaml.safe_load(path.read_text(encoding="utf-8")).get("models", []):
+                for column in model.get("columns", []):
+                    meta = (column.get("config") or {}).get("meta") or {}
+                    if PII_COLUMN.search(column["name"]) and not NOT_PII.search(column["name"]) and "pii" not in meta:
+                        unmarked.append(f"{model['name']}.{column['name']}")
+    assert not unmarked, f"name-like columns without meta pii: {unmarked}"
