@@ -2,29 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-from warehouse import query, run_dbt
-
-APPLICATION_HEADER = [
-    "application_id",
-    "bank_transaction_id",
-    "invoice_id",
-    "applied_amount",
-    "applied_date",
-    "method",
-    "fee_deducted",
-    "reverses_application_id",
-]
-
-
-def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+from datagen.contract import TABLE_COLUMNS
+from warehouse import query, run_dbt, write_csv
 
 
 def test_a_reversal_with_its_fee_reopens_the_full_invoice_and_nets_the_fee(tmp_path: Path) -> None:
@@ -44,7 +25,7 @@ def test_a_reversal_with_its_fee_reopens_the_full_invoice_and_nets_the_fee(tmp_p
     )
     write_csv(
         landing / "accounting" / "cash_applications.csv",
-        APPLICATION_HEADER,
+        TABLE_COLUMNS["accounting/cash_applications"],
         [
             # Hand-worked: 100,000 + fee 440 settle I1's 100,440; the reversal gives both back.
             ["A1", "BT1", "I1", "100000", "2026-02-02", "manual", "440", ""],

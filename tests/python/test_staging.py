@@ -3,13 +3,12 @@ optional files and columns may be absent, a missing required file is a clear err
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 
 from datagen.planted import PLANTED_VIOLATIONS
-from warehouse import query, run_dbt
+from warehouse import query, run_dbt, write_csv
 
 
 def test_every_planted_violation_is_quarantined_with_its_reason(sample_warehouse: Path) -> None:
@@ -29,14 +28,6 @@ def test_an_exact_duplicate_keeps_its_first_copy(sample_warehouse: Path) -> None
         sample_warehouse, "select count(*) from staging.stg_billing__invoices where invoice_id = 'INV-000001'"
     )
     assert staged == [(1,)]
-
-
-def write_csv(path: Path, header: list[str], rows: list[list[str]], bom: bool = False) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8-sig" if bom else "utf-8") as file:
-        writer = csv.writer(file, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
 
 
 @pytest.fixture(scope="module")

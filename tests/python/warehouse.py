@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
@@ -32,3 +33,12 @@ def run_dbt(
 def query(duckdb_path: Path, sql: str) -> list[tuple]:
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
         return connection.execute(sql).fetchall()
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]], bom: bool = False) -> None:
+    """A landing CSV as the contract's exports write it (UTF-8, LF; optionally with a BOM)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8-sig" if bom else "utf-8") as file:
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
