@@ -189,6 +189,10 @@ def components() -> list[Component]:
                 "spark.sql.shuffle.partitions=4",
                 "--conf",
                 "spark.sql.sources.partitionOverwriteMode=dynamic",
+                # The promise allocation (int_promises_evaluated) is one step per round: its plan takes
+                # more than the analyzer's default 100 resolution passes.
+                "--conf",
+                "spark.sql.analyzer.maxIterations=500",
                 "--conf",
                 "spark.ui.enabled=false",
                 "--hiveconf",
