@@ -4,7 +4,7 @@
 -- a deduction of shortfall − the applicable fee, the applicable fee being the customer's usual one (the
 -- table fee it deducts most often, the larger on a tie) where that is not above the shortfall, else the
 -- largest table fee that is not. The deduction belongs to the invoice and customer of the application the
--- shortfall was booked on.
+-- shortfall was booked on. A fee given back by the application's reversal is no shortfall.
 with int_cash_applications_resolved as (
     select * from {{ ref('int_cash_applications_resolved') }}
 ),
@@ -13,18 +13,38 @@ transfer_fees as (
     select * from {{ ref('transfer_fees') }}
 ),
 
-shortfalls as (
+-- A reversal that gives the fee back (a negative fee_deducted) takes the shortfall back with it: the
+-- re-application to the right invoice books it again, and it is judged there, once.
+reversed_fees as (
     select
-        application_id,
-        bank_transaction_id,
-        invoice_id,
-        customer_key,
-        applied_date,
-        applied_amount,
-        fee_deducted_amount,
-        floor(fee_deducted_amount) as shortfall_amount
+        reverses_application_id as application_id,
+        sum(fee_deducted_amount) as reversed_fee_amount
     from int_cash_applications_resolved
-    where not is_reversal and floor(fee_deducted_amount) > 0
+    where is_reversal
+    group by reverses_application_id
+),
+
+net_fees as (
+    select
+        int_cash_applications_resolved.application_id,
+        int_cash_applications_resolved.bank_transaction_id,
+        int_cash_applications_resolved.invoice_id,
+        int_cash_applications_resolved.customer_key,
+        int_cash_applications_resolved.applied_date,
+        int_cash_applications_resolved.applied_amount,
+        int_cash_applications_resolved.fee_deducted_amount,
+        floor(
+            int_cash_applications_resolved.fee_deducted_amount + coalesce(reversed_fees.reversed_fee_amount, 0)
+        ) as shortfall_amount
+    from int_cash_applications_resolved
+    left join reversed_fees
+        on int_cash_applications_resolved.application_id = reversed_fees.application_id
+    where not int_cash_applications_resolved.is_reversal
+),
+
+shortfalls as (
+    select * from net_fees
+    where shortfall_amount > 0
 ),
 
 table_fees as (
