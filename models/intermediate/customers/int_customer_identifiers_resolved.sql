@@ -171,20 +171,43 @@ name_index as (
         and records.normalised_name_kana is not null
 ),
 
+-- Each record's normalised name and kana reading as a row of its own, so that rule 4 is an equality
+-- (hash) join on the normalised value: no record is compared with every name.
+record_names as (
+    select
+        source_system,
+        identifier_type,
+        source_identifier,
+        record_name,
+        record_name_kana,
+        normalised_name as normalised_value
+    from records
+    where normalised_name is not null
+    union all
+    select
+        source_system,
+        identifier_type,
+        source_identifier,
+        record_name,
+        record_name_kana,
+        normalised_name_kana
+    from records
+    where normalised_name_kana is not null
+),
+
 -- Rule 4: a normalised name or kana reading (kana remitter names meet kana readings, kanji names
 -- meet names: a kana string never equals a kanji one, so one index serves both).
 name_matches as (
     select
-        records.source_system,
-        records.identifier_type,
-        records.source_identifier,
+        record_names.source_system,
+        record_names.identifier_type,
+        record_names.source_identifier,
         name_index.customer_key,
         case
-            when name_index.raw_value in (records.record_name, records.record_name_kana) then 1 else 0
+            when name_index.raw_value in (record_names.record_name, record_names.record_name_kana) then 1 else 0
         end as is_exact
-    from records
-    inner join name_index
-        on name_index.normalised_value in (records.normalised_name, records.normalised_name_kana)
+    from record_names
+    inner join name_index on record_names.normalised_value = name_index.normalised_value
 ),
 
 name_resolution as (

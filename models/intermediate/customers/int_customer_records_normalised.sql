@@ -133,21 +133,38 @@ unioned as (
     select * from legal_records
 ),
 
+-- Rule 4's normalisation is a long chain of replaces: run it once per distinct name or reading,
+-- not once per record (the same company name recurs across systems and deposits).
+distinct_names as (
+    select record_name as name_text from unioned where record_name is not null
+    union
+    select record_name_kana from unioned where record_name_kana is not null
+),
+
+names_normalised as (
+    select
+        name_text,
+        {{ normalise_name('name_text') }} as normalised_text
+    from distinct_names
+),
+
 final as (
     select
-        source_system,
-        identifier_type,
-        source_identifier,
-        record_name,
-        record_name_kana,
-        {{ normalise_name('record_name') }} as normalised_name,
-        {{ normalise_name('record_name_kana') }} as normalised_name_kana,
-        corporate_number,
-        xref_billing_customer_id,
-        xref_accounting_customer_code,
-        xref_crm_account_id,
-        virtual_account_number
+        unioned.source_system,
+        unioned.identifier_type,
+        unioned.source_identifier,
+        unioned.record_name,
+        unioned.record_name_kana,
+        names.normalised_text as normalised_name,
+        kana.normalised_text as normalised_name_kana,
+        unioned.corporate_number,
+        unioned.xref_billing_customer_id,
+        unioned.xref_accounting_customer_code,
+        unioned.xref_crm_account_id,
+        unioned.virtual_account_number
     from unioned
+    left join names_normalised as names on unioned.record_name = names.name_text
+    left join names_normalised as kana on unioned.record_name_kana = kana.name_text
 )
 
 select * from final
