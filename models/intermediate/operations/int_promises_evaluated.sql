@@ -11,8 +11,10 @@
 -- none, in the same order within the customer, from what is left. Each takes, from the payments it
 -- can use, oldest first, what is left of them up to its promised amount (all that is left when it
 -- names no amount). A promise is due once its date is on or before the as-of date; due and not
--- kept is broken. var promise_allocation_rounds bounds the promises served per invoice (and per
--- customer); assert_promise_allocation_rounds_suffice fails when a pool holds more.
+-- kept is broken. Promises whose windows do not overlap share no payment, so a pool is cut into
+-- islands of overlapping windows and only promises of one island wait for each other: the round of
+-- a promise is its rank within its island. var promise_allocation_rounds bounds the rounds per pool
+-- kind; assert_promise_allocation_rounds_suffice fails when an island holds more.
 {%- set rounds_per_pool = var('promise_allocation_rounds', 10) | int %}
 {%- set pool_keys = {'invoice': 'invoice_id', 'customer': 'customer_key'} %}
 {%- set rounds = [] %}
@@ -67,7 +69,47 @@ promises as (
         and cast(stg_crm__activities.activity_at as date) <= int_reporting_dates.as_of_date
 ),
 
--- The order in which promises are served: within the invoice they name, else within the customer.
+pooled_promises as (
+    select
+        activity_id,
+        invoice_id,
+        customer_key,
+        promised_at,
+        promised_on_date,
+        promise_date,
+        promise_amount,
+        case when invoice_id is not null then 'invoice' else 'customer' end as allocation_pool,
+        coalesce(invoice_id, customer_key) as pool_id
+    from promises
+    where invoice_id is not null or customer_key is not null
+),
+
+-- Islands: taken in order of window start, a promise opens a new island when its window starts after
+-- every earlier window of its pool has ended.
+windows_ordered as (
+    select
+        pooled_promises.*,
+        max(promise_date) over (
+            partition by allocation_pool, pool_id
+            order by promised_on_date, promise_date, activity_id
+            rows between unbounded preceding and 1 preceding
+        ) as earlier_windows_end
+    from pooled_promises
+),
+
+islands as (
+    select
+        windows_ordered.*,
+        sum(case when earlier_windows_end is null or promised_on_date > earlier_windows_end then 1 else 0 end) over (
+            partition by allocation_pool, pool_id
+            order by promised_on_date, promise_date, activity_id
+            rows between unbounded preceding and current row
+        ) as island_number
+    from windows_ordered
+),
+
+-- The order in which promises are served within their island (the pool's order: the invoice they
+-- name, else the customer).
 ranked_promises as (
     select
         activity_id,
@@ -76,19 +118,16 @@ ranked_promises as (
         promised_on_date,
         promise_date,
         promise_amount,
-        case when invoice_id is not null then 'invoice' else 'customer' end as allocation_pool,
+        allocation_pool,
         row_number() over (
-            partition by
-                case when invoice_id is not null then 'invoice' else 'customer' end,
-                case when invoice_id is not null then invoice_id else customer_key end
+            partition by allocation_pool, pool_id, island_number
             order by promise_date, promised_at, activity_id
         ) as pool_rank
-    from promises
-    where invoice_id is not null or customer_key is not null
+    from islands
 ),
 
 -- Money that stayed: a reversal and the application it reverses are both left out.
-payments as (
+stayed_payments as (
     select
         application_id,
         invoice_id,
@@ -97,6 +136,29 @@ payments as (
         cast(applied_amount + fee_deducted_amount as decimal(18, 2)) as remaining_0
     from int_cash_applications_resolved
     where not is_reversal and not is_reversed
+),
+
+-- Only a payment inside some promise's window can be allocated: the rounds run over those alone.
+eligible_application_ids as (
+    {%- for pool, pool_key in pool_keys.items() %}
+    select stayed_payments.application_id
+    from stayed_payments
+    inner join ranked_promises
+        on
+            stayed_payments.{{ pool_key }} = ranked_promises.{{ pool_key }}
+            and ranked_promises.allocation_pool = '{{ pool }}'
+            and stayed_payments.applied_date >= ranked_promises.promised_on_date
+            and stayed_payments.applied_date <= ranked_promises.promise_date
+    {%- if not loop.last %}
+    union
+    {%- endif %}
+    {%- endfor %}
+),
+
+payments as (
+    select stayed_payments.*
+    from stayed_payments
+    inner join eligible_application_ids on stayed_payments.application_id = eligible_application_ids.application_id
 ),
 {%- for round_no, pool, pool_rank in rounds %}
 {%- set previous = 'payments' if round_no == 1 else 'round_' ~ (round_no - 1) %}
@@ -192,9 +254,12 @@ evaluated as (
         case
             when promises.promise_amount is null then coalesce(payments_in_window.paid_amount, 0) > 0
             else coalesce(payments_in_window.paid_amount, 0) >= promises.promise_amount
-        end as is_fulfilled
+        end as is_fulfilled,
+        ranked_promises.allocation_pool,
+        ranked_promises.pool_rank as allocation_rank
     from promises
     left join payments_in_window on promises.activity_id = payments_in_window.activity_id
+    left join ranked_promises on promises.activity_id = ranked_promises.activity_id
 ),
 
 final as (
@@ -211,7 +276,9 @@ final as (
         cast(paid_amount as decimal(18, 2)) as paid_amount,
         is_due,
         is_due and is_fulfilled as is_kept,
-        is_due and not is_fulfilled as is_broken
+        is_due and not is_fulfilled as is_broken,
+        allocation_pool,
+        allocation_rank
     from evaluated
 )
 
