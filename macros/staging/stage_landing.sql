@@ -197,22 +197,50 @@ field_checked as (
     from typed
 ),
 
-{#- Duplicates are judged among rows whose fields are valid. -#}
+{#- Duplicates are judged among rows whose fields are valid. Both kinds are rare, so each is found by
+    grouping narrow columns and only its groups are joined back: no window sorts the whole row. -#}
+repeated_rows as (
+    select
+        row_hash,
+        min(_row_number) as first_row_number
+    from field_checked
+    where field_rejection_reason is null
+    group by row_hash
+    having count(*) > 1
+),
+{%- if key_names %}
+
+conflicting_keys as (
+    select {{ key_names | join(', ') }}
+    from field_checked
+    where field_rejection_reason is null
+    group by {{ key_names | join(', ') }}
+    having min(row_hash) <> max(row_hash)
+),
+{%- endif %}
+
 keyed as (
     select
         field_checked.*,
-        row_number() over (
-            partition by row_hash, field_rejection_reason is null order by _row_number
-        ) as copy_number,
+        coalesce(field_checked._row_number > repeated_rows.first_row_number, false) as is_later_copy,
         {%- if key_names %}
-        min(case when field_rejection_reason is null then row_hash end)
-            over (partition by {{ key_names | join(', ') }})
-        <> max(case when field_rejection_reason is null then row_hash end)
-            over (partition by {{ key_names | join(', ') }}) as has_conflicting_key
+        conflicting_keys.{{ key_names[0] }} is not null as has_conflicting_key
         {%- else %}
         false as has_conflicting_key
         {%- endif %}
     from field_checked
+    left join repeated_rows
+        on
+            field_checked.row_hash = repeated_rows.row_hash
+            and field_checked.field_rejection_reason is null
+    {%- if key_names %}
+    left join conflicting_keys
+        on
+            field_checked.field_rejection_reason is null
+            {%- for key_name in key_names %}
+            and field_checked.{{ key_name }} = conflicting_keys.{{ key_name }}
+            {%- endfor %}
+    {%- endif %}
 ),
 
 {%- for reference in references %}
@@ -235,7 +263,7 @@ checked as (
         case
             when field_rejection_reason is not null then field_rejection_reason
             when has_conflicting_key then 'conflicting_duplicate'
-            when copy_number > 1 then 'duplicate_key'
+            when is_later_copy then 'duplicate_key'
             {%- for reference in references %}
             when keyed.{{ reference.column }} is not null
                 and referenced_{{ loop.index }}.referenced_key is null then 'unknown_reference'
@@ -243,7 +271,7 @@ checked as (
         end as rejection_reason,
         case
             when field_rejection_reason is not null then field_rejected_column
-            when has_conflicting_key or copy_number > 1 then '{{ key_names | join(",") }}'
+            when has_conflicting_key or is_later_copy then '{{ key_names | join(",") }}'
             {%- for reference in references %}
             when keyed.{{ reference.column }} is not null
                 and referenced_{{ loop.index }}.referenced_key is null then '{{ reference.column }}'
@@ -268,7 +296,9 @@ final as (
         end as row_key,
         rejection_reason,
         rejected_column,
-        coalesce(_raw_line, {{ joined_text(raw_names, labels=column_names) }}) as raw_values,
+        case
+            when rejection_reason is not null then coalesce(_raw_line, {{ joined_text(raw_names, labels=column_names) }})
+        end as raw_values,
         _source_file as source_file,
         _row_number as source_row_number,
         _source_line as source_line_number
