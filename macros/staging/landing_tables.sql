@@ -1,5 +1,5 @@
 {#- Every landing table of the contract, with its main amount and business-date columns: the one
-    list that models spanning all landing tables (rejected_rows, int_source_rows_dated) loop over. -#}
+    list that models spanning all landing tables (rejected_rows, int_source_rows_counted) loop over. -#}
 {% macro landing_tables() -%}
     {{ return([
         {'system': 'billing', 'table': 'customers', 'amount_column': none, 'date_column': none},

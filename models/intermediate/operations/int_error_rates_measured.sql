@@ -31,8 +31,8 @@ int_tasks_measured as (
     select * from {{ ref('int_tasks_measured') }}
 ),
 
-int_source_rows_dated as (
-    select * from {{ ref('int_source_rows_dated') }}
+int_source_rows_counted as (
+    select * from {{ ref('int_source_rows_counted') }}
 ),
 
 int_data_quality_results as (
@@ -81,9 +81,9 @@ source_rows as (
         month_start,
         '(system)' as team,
         'input' as error_category,
-        sum(case when is_quarantined then 1 else 0 end) as quarantined_row_count,
-        count(*) as rows_read_count
-    from int_source_rows_dated
+        sum(quarantined_row_count) as quarantined_row_count,
+        sum(rows_read_count) as rows_read_count
+    from int_source_rows_counted
     group by month_start
 ),
 
