@@ -16,7 +16,12 @@ DEFAULT_WAREHOUSE = REPO_ROOT / "warehouse" / "ar.duckdb"
 
 
 def run_dbt(
-    args: list[str], work_dir: Path, duckdb_path: Path, landing_dir: Path | None = None, as_of_date: str | None = None
+    args: list[str],
+    work_dir: Path,
+    duckdb_path: Path,
+    landing_dir: Path | None = None,
+    as_of_date: str | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run dbt from the repository root into its own DuckDB file and target folder, so tests never
     touch the warehouse a developer built."""
@@ -26,6 +31,7 @@ def run_dbt(
         env["AR_LANDING_DIR"] = str(landing_dir)
     if as_of_date is not None:
         env["AR_AS_OF_DATE"] = as_of_date
+    env.update(extra_env or {})
     command = [str(DBT), *args, "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs")]
     return subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=1800)
 
