@@ -47,7 +47,10 @@ def build_landing_assets(location: CodeLocation) -> dg.AssetsDefinition:
     specs = [
         dg.AssetSpec(
             key=key,
-            description=f"Landing file {landing_file.relative_stem}.csv (or .parquet). {landing_file.description}",
+            description=(
+                f"Landing file {landing_file.relative_stem}.csv (or .parquet) and its daily files "
+                f"{landing_file.relative_stem}_YYYY-MM-DD.csv. {landing_file.description}"
+            ),
             group_name=landing_group(landing_file.system),
             owners=[owner_of_group(landing_group(landing_file.system))],
             kinds={"csv", "parquet"},
