@@ -12,7 +12,7 @@ import duckdb
 from landing.prepare import LANDING_FORMATS, ZENGIN_FOLDER, ZENGIN_TABLE, is_daily_file_of, table_files, zengin_files
 
 # Every column as text, so a bad value is one row's problem, not the file's: the options of
-# duckdb__read_landing (macros/staging/read_landing.sql); a test compares them with the manifest.
+# duckdb__landing_reader (macros/staging/read_landing.sql); a test compares them with the manifest.
 CSV_OPTIONS = "header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', null_padding = true"
 EXTENSIONS = LANDING_FORMATS
 Fingerprint = tuple[int, int]  # (modification time in ns, size in bytes)
