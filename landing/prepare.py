@@ -2,7 +2,9 @@
 
 `python -m landing prepare` reads the landing folder as the systems delivered it (AR_LANDING_DIR)
 and writes one UTF-8 CSV per contract table into the prepared folder (AR_PREPARED_DIR), which is
-what `make build` and Dagster point dbt at. The originals are never changed. On the way:
+what `make build` and Dagster point dbt at. A table's files are `<system>/<table>.csv` (or
+.parquet) and its daily files `<system>/<table>_YYYY-MM-DD.csv`, read in file-name order (or the
+files a mapping's `file:` pattern names). The originals are never changed. On the way:
 
 - each CSV's encoding is detected (UTF-8 with or without BOM, UTF-16 with BOM, else CP932 as
   Windows decodes it) or forced (AR_LANDING_ENCODING, or `encoding:` in a mapping file);
@@ -22,6 +24,7 @@ the last preparation is not read again; one that did not land (or no longer land
 from __future__ import annotations
 
 import csv
+import datetime
 import json
 import os
 import re
@@ -49,6 +52,9 @@ PROVENANCE_COLUMNS = ("_source_file", "_source_row", "_source_line", "_landing_r
 MANIFEST_NAME = "preparation.json"
 # Part of every table's fingerprint: a new version of the preparation rewrites every table.
 PREPARATION_VERSION = 1
+LANDING_FORMATS = ("csv", "parquet")
+# A daily file: `<table>_YYYY-MM-DD.csv` (or .parquet), the date a real one; read after `<table>.csv`.
+DAILY_DATE_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 ZENGIN_FOLDER = "bank/zengin"
 ZENGIN_TABLE = "bank/transactions"
 # Control characters other than tab and newlines are written as visible escapes: a NUL byte in a
@@ -96,6 +102,7 @@ class TableReport:
     output: str | None
     rows_written: int = 0
     reused: bool = False
+    files_read: int = 0  # of inputs: every one when the table is prepared, none when it is reused
     inputs: list[InputReport] = field(default_factory=list)
 
 
@@ -113,9 +120,12 @@ class PreparationReport:
                 continue
             malformed = sum(item.malformed_lines for item in table.inputs)
             encodings = ", ".join(sorted({item.encoding or item.format for item in table.inputs}))
-            state = "unchanged" if table.reused else f"{table.rows_written:,} rows"
+            if table.reused:
+                lines.append(f"{table.table:<28} unchanged, {len(table.inputs)} file(s) not read again [{encodings}]")
+                continue
             extra = f", {malformed} malformed line(s)" if malformed else ""
-            lines.append(f"{table.table:<28} {state} from {len(table.inputs)} file(s) [{encodings}]{extra}")
+            read = f"{table.rows_written:,} rows from {table.files_read} file(s) read"
+            lines.append(f"{table.table:<28} {read} [{encodings}]{extra}")
         return lines
 
 
@@ -147,15 +157,47 @@ def _clean(text: str) -> str:
     return _CONTROL_CHARACTERS.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
+def is_daily_file_of(path: Path, table: str) -> bool:
+    """`<table>_YYYY-MM-DD.csv` or `.parquet`, exactly, with a date that exists."""
+    stem, _, extension = path.name.rpartition(".")
+    if extension not in LANDING_FORMATS or not stem.startswith(f"{table}_"):
+        return False
+    day = stem.removeprefix(f"{table}_")
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", day):
+        return False
+    try:
+        datetime.date.fromisoformat(day)
+    except ValueError:
+        return False
+    return True
+
+
+def table_files(folder: Path, table: str) -> list[Path]:
+    """A table's files in its system folder, in file-name order: `<table>.csv` (or .parquet) and
+    every daily file `<table>_YYYY-MM-DD.csv` (or .parquet). Anything else (`<table>_backup.csv`,
+    `<table>_20261201.csv`, an impossible date) is not the table's. The same set as
+    duckdb__read_landing (macros/staging/read_landing.sql) and orchestration's reader."""
+    found = [folder / f"{table}.{extension}" for extension in LANDING_FORMATS]
+    for extension in LANDING_FORMATS:
+        found.extend(
+            path for path in folder.glob(f"{table}_{DAILY_DATE_GLOB}.{extension}") if is_daily_file_of(path, table)
+        )
+    return sorted(path for path in found if path.is_file())
+
+
 def landed_files(landing_dir: Path, table: ContractTable, mapping: TableMapping | None) -> list[Path]:
-    """The CSV or Parquet files that landed for a table: the mapping's file pattern, or
-    `<system>/<table>.csv` / `.parquet`. A table landing as both CSV and Parquet is an error."""
+    """The CSV or Parquet files that landed for a table, in file-name order: the mapping's file
+    pattern, or `<system>/<table>.csv` / `.parquet` and its daily files (table_files). A table
+    landing as both CSV and Parquet is an error."""
     folder = landing_dir / table.system
     if mapping is not None and mapping.file_pattern:
         return sorted(path for path in folder.glob(mapping.file_pattern) if path.is_file())
-    found = [path for path in (folder / f"{table.table}.csv", folder / f"{table.table}.parquet") if path.is_file()]
-    if len(found) > 1:
-        raise LandingPreparationError(f"Both a .csv and a .parquet file land for {folder / table.table}; keep one.")
+    found = table_files(folder, table.table)
+    if len({path.suffix for path in found}) > 1:
+        raise LandingPreparationError(
+            f"Both .csv and .parquet files land for {folder / table.table}; keep one format: "
+            + ", ".join(path.name for path in found)
+        )
     return found
 
 
@@ -386,7 +428,9 @@ class Preparation:
             writer.abandon()
             raise
         writer.commit()
-        return TableReport(table=table.name, output=str(output), rows_written=writer.rows, inputs=inputs)
+        return TableReport(
+            table=table.name, output=str(output), rows_written=writer.rows, files_read=len(inputs), inputs=inputs
+        )
 
     def _fingerprint(self, table: ContractTable, paths: Sequence[Path], mapping: TableMapping | None) -> list:
         """What a prepared table was made from: its inputs' paths, sizes and modification times,

@@ -9,12 +9,12 @@ from typing import Any
 
 import duckdb
 
-from landing.prepare import ZENGIN_FOLDER, ZENGIN_TABLE, zengin_files
+from landing.prepare import LANDING_FORMATS, ZENGIN_FOLDER, ZENGIN_TABLE, is_daily_file_of, table_files, zengin_files
 
 # Every column as text, so a bad value is one row's problem, not the file's: the options of
-# duckdb__read_landing (macros/staging/read_landing.sql); a test compares them with the manifest.
+# duckdb__landing_reader (macros/staging/read_landing.sql); a test compares them with the manifest.
 CSV_OPTIONS = "header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', null_padding = true"
-EXTENSIONS = ("csv", "parquet")
+EXTENSIONS = LANDING_FORMATS
 Fingerprint = tuple[int, int]  # (modification time in ns, size in bytes)
 
 
@@ -35,9 +35,11 @@ class LandingFile:
     def candidates(self, landing_dir: Path) -> list[Path]:
         return [landing_dir / f"{self.relative_stem}.{extension}" for extension in EXTENSIONS]
 
-    def find(self, landing_dir: Path) -> Path | None:
-        """The file that landed, if any (dbt refuses a .csv and a .parquet together)."""
-        return next((path for path in self.candidates(landing_dir) if path.is_file()), None)
+    def files(self, landing_dir: Path) -> list[Path]:
+        """The files that landed, in file-name order: `<table>.csv` (or .parquet) and its daily files
+        `<table>_YYYY-MM-DD.csv`, as dbt's read_landing and the preparation take them (dbt refuses
+        .csv and .parquet files together)."""
+        return table_files(landing_dir / self.system, self.table)
 
 
 def _meta(node: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -59,29 +61,36 @@ def landing_files(manifest: Mapping[str, Any]) -> list[LandingFile]:
     return sorted(files, key=lambda landing_file: landing_file.relative_stem)
 
 
-def landing_reader(path: Path) -> str:
-    """The DuckDB table function reading a landing file as dbt does."""
-    quoted = str(path).replace("'", "''")
-    return f"read_parquet('{quoted}')" if path.suffix == ".parquet" else f"read_csv('{quoted}', {CSV_OPTIONS})"
+def landing_reader(paths: Sequence[Path]) -> str:
+    """The DuckDB table function reading a table's landing files together as dbt does (by column name)."""
+    files = ", ".join("'" + str(path).replace("'", "''") + "'" for path in paths)
+    if all(path.suffix == ".parquet" for path in paths):
+        return f"read_parquet([{files}], union_by_name = true)"
+    return f"read_csv([{files}], {CSV_OPTIONS}, union_by_name = true)"
 
 
-def count_rows(path: Path) -> int:
+def count_rows(paths: Sequence[Path]) -> int:
     with duckdb.connect() as connection:
-        row = connection.execute(f"select count(*) from {landing_reader(path)}").fetchone()
+        row = connection.execute(f"select count(*) from {landing_reader(paths)}").fetchone()
     return int(row[0]) if row else 0
 
 
-def file_version(path: Path | None) -> str:
-    if path is None:
+def file_version(paths: Sequence[Path]) -> str:
+    """The version of a table's files: format, size and modification time of each, or `absent`."""
+    if not paths:
         return "absent"
-    stat = path.stat()
-    return f"{path.suffix.lstrip('.')}-{stat.st_size}-{stat.st_mtime_ns}"
+    versions = []
+    for path in paths:
+        stat = path.stat()
+        versions.append(f"{path.suffix.lstrip('.')}-{stat.st_size}-{stat.st_mtime_ns}")
+    return ",".join(versions)
 
 
 def scan_landing(landing_dir: Path, files: Sequence[LandingFile]) -> dict[str, Fingerprint]:
-    """The fingerprint of every landing file present, by path relative to the landing folder,
-    全銀協 bank files (`bank/zengin/…`, deposits of bank/transactions) included."""
-    paths = [path for landing_file in files for path in landing_file.candidates(landing_dir)]
+    """The fingerprint of every landing file present, by path relative to the landing folder:
+    each table's file and daily files, and the 全銀協 bank files (`bank/zengin/…`, deposits of
+    bank/transactions)."""
+    paths = [path for landing_file in files for path in landing_file.files(landing_dir)]
     paths += zengin_files(landing_dir)
     found = {}
     for path in paths:
@@ -110,5 +119,10 @@ def changed_paths(previous: Mapping[str, Fingerprint], current: Mapping[str, Fin
 
 
 def stem_of_path(path: str) -> str:
-    """`<system>/<table>` of a landing path (a 全銀協 file belongs to bank/transactions)."""
-    return ZENGIN_TABLE if path.startswith(f"{ZENGIN_FOLDER}/") else path.rsplit(".", 1)[0]
+    """`<system>/<table>` of a landing path: a daily file `<table>_YYYY-MM-DD.csv` belongs to its
+    table, a 全銀協 file to bank/transactions."""
+    if path.startswith(f"{ZENGIN_FOLDER}/"):
+        return ZENGIN_TABLE
+    stem = path.rsplit(".", 1)[0]
+    daily = stem.rsplit("_", 1)[0]
+    return daily if is_daily_file_of(Path(path), Path(daily).name) else stem

@@ -263,8 +263,8 @@ class SuiteRunner:
         is enough to say it has rows."""
         landing_file = suite.landing_file
         assert landing_file is not None
-        path = landing_file.find(prepared_dir)
-        if path is None:
+        paths = landing_file.files(prepared_dir)
+        if not paths:
             fails = landing_file.is_required
             missing = "required file missing" if fails else "optional file absent"
             return outcome_without_data(
@@ -272,11 +272,11 @@ class SuiteRunner:
             )
         try:
             with duckdb.connect() as connection:
-                frame = connection.execute(f"select * from {landing_reader(path)} limit 1").df()
+                frame = connection.execute(f"select * from {landing_reader(paths)} limit 1").df()
         except duckdb.Error as error:  # not CSV, not Parquet, broken quoting …
             return outcome_without_data(suite, False, "error", f"unreadable file: {error}")
         frame.columns = [str(column).strip().lower() for column in frame.columns]
-        return self.run(suite, frame, {"file": str(path)})
+        return self.run(suite, frame, {"file": ", ".join(str(path) for path in paths)})
 
     def run_mart(self, suite: Suite, duckdb_path: Path) -> SuiteOutcome:
         """The suite's projection over a read-only connection. A warn suite on a mart larger than

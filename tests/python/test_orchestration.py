@@ -475,5 +475,6 @@ def test_lib_imports_no_dagster_and_nothing_imports_dagster_private_api() -> Non
 def test_the_landing_reader_reads_as_the_read_landing_macro(definitions: dg.Definitions) -> None:
     """One set of CSV options, dbt's: the macro in the manifest carries them verbatim."""
     manifest = json.loads((Path(os.environ["AR_DBT_TARGET_PATH"]) / "manifest.json").read_text(encoding="utf-8"))
-    macro = manifest["macros"]["macro.ar_warehouse.duckdb__read_landing"]["macro_sql"]
+    macro = manifest["macros"]["macro.ar_warehouse.duckdb__landing_reader"]["macro_sql"]
     assert CSV_OPTIONS.replace('"', '\\"') in macro
+    assert "union_by_name = true" in macro  # a table's daily files are read together by column name

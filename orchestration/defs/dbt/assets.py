@@ -24,21 +24,21 @@ DBT_UNIQUE_ID = "dagster_dbt/unique_id"  # the metadata dagster-dbt gives each t
 DBT_STATUS_TO_LEDGER = {"pass": "pass", "fail": "fail", "warn": "fail", "error": "error", "skipped": "skipped"}
 
 
-def landing_metadata(landing_file: LandingFile, path: Path | None, landing_dir: Path) -> dict[str, Any]:
+def landing_metadata(landing_file: LandingFile, paths: Sequence[Path], landing_dir: Path) -> dict[str, Any]:
     """What landed, as prepared for dbt, or that nothing did."""
-    if path is None:
+    if not paths:
         return {
             "present": False,
             "required_file": landing_file.is_required,
             "expected_path": str(landing_file.candidates(landing_dir)[0]),
         }
-    stat = path.stat()
+    stats = [path.stat() for path in paths]
     return {
         "present": True,
-        "path": dg.MetadataValue.path(str(path)),
-        "size_bytes": stat.st_size,
-        "modified_at": dg.MetadataValue.timestamp(stat.st_mtime),
-        "dagster/row_count": count_rows(path),
+        "path": dg.MetadataValue.path(str(paths[0])) if len(paths) == 1 else ", ".join(map(str, paths)),
+        "size_bytes": sum(stat.st_size for stat in stats),
+        "modified_at": dg.MetadataValue.timestamp(max(stat.st_mtime for stat in stats)),
+        "dagster/row_count": count_rows(paths),
     }
 
 
@@ -47,7 +47,10 @@ def build_landing_assets(location: CodeLocation) -> dg.AssetsDefinition:
     specs = [
         dg.AssetSpec(
             key=key,
-            description=f"Landing file {landing_file.relative_stem}.csv (or .parquet). {landing_file.description}",
+            description=(
+                f"Landing file {landing_file.relative_stem}.csv (or .parquet) and its daily files "
+                f"{landing_file.relative_stem}_YYYY-MM-DD.csv. {landing_file.description}"
+            ),
             group_name=landing_group(landing_file.system),
             owners=[owner_of_group(landing_group(landing_file.system))],
             kinds={"csv", "parquet"},
@@ -75,11 +78,11 @@ def build_landing_assets(location: CodeLocation) -> dg.AssetsDefinition:
         landed = {table.table for table in report.tables if table.inputs}
         for key in selected:
             landing_file = files[key]
-            path = landing_file.find(settings.prepared_landing_dir) if landing_file.relative_stem in landed else None
+            paths = landing_file.files(settings.prepared_landing_dir) if landing_file.relative_stem in landed else []
             yield dg.MaterializeResult(
                 asset_key=key,
-                metadata=landing_metadata(landing_file, path, settings.landing_dir),
-                data_version=dg.DataVersion(file_version(path)),
+                metadata=landing_metadata(landing_file, paths, settings.landing_dir),
+                data_version=dg.DataVersion(file_version(paths)),
             )
 
     return landing_files_taken_in
