@@ -287,7 +287,8 @@ select
     rolled.customer_id,
     rolled.month_start,
     reporting_dates.as_of_date,
-    rolled.ending_ar - (rolled.credit_sales + rolled.credit_notes - rolled.collections - rolled.fees_deducted - rolled.write_offs)
+    rolled.ending_ar
+    - (rolled.credit_sales + rolled.credit_notes - rolled.collections - rolled.fees_deducted - rolled.write_offs)
         as opening_ar,
     rolled.credit_sales,
     rolled.credit_notes,
