@@ -833,7 +833,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nBetween scales (larger ÷ smaller):")
         print("\n".join(ratios))
     if args.update_readme:
-        update_readme(results, f"Latest run: {date.today().isoformat()}, scales {args.scales} (bench/results.md).")
+        note = f" {args.note.rstrip('.')}." if args.note else ""
+        update_readme(
+            results, f"Latest run: {date.today().isoformat()}, scales {args.scales}.{note} See bench/results.md."
+        )
     log(f"results written to {args.results}")
     return 0
 

@@ -125,3 +125,57 @@ def test_the_raw_pass_rolls_a_customers_month_forward(bench, tmp_path):
     assert result["rows"] == 2
     assert result["as_of_date"] == "2026-10-20"
     assert result["ending_ar"] == 240.0
+
+
+def scale_result(bench, scale: float, invoices: int, dbt_seconds: float):
+    measured = bench.Measured
+    outcome = bench.DbtOutcome("PASS=1 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=1", [])
+    return bench.ScaleResult(
+        scale=scale,
+        rows={name: invoices for name in bench.ROW_COUNTS},
+        delivery_day="2026-10-30",
+        moved={"billing/invoices": 1},
+        invoices_staged_before=invoices - 1,
+        invoices_staged_after=invoices,
+        as_of_before="2026-10-29",
+        as_of_after="2026-10-30",
+        generate=measured(1.0, 100),
+        prepare=measured(2.0, 100),
+        full_build=measured(dbt_seconds, 1000),
+        daily_prepare=measured(1.0, 100),
+        daily_build=measured(dbt_seconds / 4, 900),
+        raw=measured(1.5, 200),
+        raw_seconds=1.0,
+        raw_ending_ar=10.0,
+        raw_as_of="2026-10-30",
+        raw_rows=2,
+        warehouse_ending_ar=10.0,
+        duckdb_mib_full=50.0,
+        duckdb_mib_after=60.0,
+        slowest_models=[("base_billing__invoices", 2.0)],
+        slowest_tests=[("unique_invoice_id", 1.0)],
+        load_average=(1.0, 1.0, 1.0),
+        full_outcome=outcome,
+        daily_outcome=outcome,
+    )
+
+
+def test_the_tables_give_shares_and_ratios_and_the_readme_block_is_replaced(bench, tmp_path, monkeypatch):
+    small, large = scale_result(bench, 1, 1_000, 98.0), scale_result(bench, 10, 10_000, 198.0)
+    times = bench.times_table([small])
+    # full build 2 + 98 = 100 s; daily rebuild 1 + 24.5 = 25.5 s, 26% of it; 100 s ÷ 1 s raw pass.
+    assert times[2] == (
+        "| 1 | 2.0 s | 98.0 s | 100.0 s | 25.5 s | 26% | 1.00 s | 100× | 1,000 MiB | 200 MiB | 50 MiB |"
+    )
+    # 10,000 ÷ 1,000 invoices; full build 200 ÷ 100 s; dbt build 198 ÷ 98 s; rebuild 50.5 ÷ 25.5 s.
+    assert bench.ratios_table([small, large])[2] == "| 1 → 10 | 10.0× | 2.0× | 2.0× | 2.0× | 1.0× | 1.0× |"
+
+    readme = tmp_path / "README.md"
+    readme.write_text("before\n<!-- bench:results -->\nold table\n<!-- /bench:results -->\nafter\n", encoding="utf-8")
+    monkeypatch.setattr(bench, "README_PATH", readme)
+    bench.update_readme([small, large], "Latest run: today.")
+    text = readme.read_text(encoding="utf-8")
+    assert "old table" not in text
+    assert text.startswith("before\n<!-- bench:results -->\nLatest run: today.\n")
+    assert text.endswith("<!-- /bench:results -->\nafter\n")
+    assert "| 10 | 10,000 |" in text
