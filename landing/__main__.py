@@ -37,10 +37,16 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument(
         "--table", action="append", dest="tables", metavar="SYSTEM/TABLE", help="prepare only this table (repeatable)"
     )
+    run.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("AR_PREPARE_WORKERS") or os.cpu_count() or 1),
+        help="tables prepared at once, each in its own process (AR_PREPARE_WORKERS; default: the CPU count)",
+    )
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
     args = parser.parse_args(argv)
     try:
-        report = prepare(args.landing_dir, args.prepared_dir, args.encoding, args.tables)
+        report = prepare(args.landing_dir, args.prepared_dir, args.encoding, args.tables, args.workers)
     except (LandingPreparationError, LandingFileError) as error:
         print(f"Landing preparation stopped:\n{error}", file=sys.stderr)
         return 2

@@ -29,6 +29,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -365,24 +366,51 @@ class Preparation:
         recorded = json.loads(path.read_text(encoding="utf-8"))
         return {table["table"]: table.get("fingerprint") for table in recorded.get("tables", [])}
 
-    def run(self, only: Iterable[str] | None = None) -> PreparationReport:
-        """Prepare every table (or the `only` ones); raise one LandingPreparationError listing every problem."""
+    def run(self, only: Iterable[str] | None = None, workers: int = 1) -> PreparationReport:
+        """Prepare every table (or the `only` ones), `workers` tables at a time; raise one
+        LandingPreparationError listing every problem."""
         wanted = set(only) if only is not None else None
         unknown = set(self.mappings) - {table.name for table in self.tables}
         problems = [f"A mapping names {name}, which is no landing table of the contract." for name in sorted(unknown)]
+        selected = [table for table in self.tables if wanted is None or table.name in wanted]
         reports = []
-        for table in self.tables:
-            if wanted is not None and table.name not in wanted:
-                continue
-            try:
-                reports.append(self.prepare_table(table))
-            except (LandingPreparationError, LandingFileError) as error:
-                problems.append(str(error))
+        for outcome in self._prepare_tables(selected, workers):
+            if isinstance(outcome, str):
+                problems.append(outcome)
+            else:
+                reports.append(outcome)
         if problems:
             raise LandingPreparationError("\n".join(problems))
         report = PreparationReport(str(self.landing_dir), str(self.prepared_dir), reports)
         self._write_manifest(report, replace_all=wanted is None)
         return report
+
+    def _prepare_tables(self, tables: list[ContractTable], workers: int) -> list[TableReport | str]:
+        """Each table's report, or its problem, in the contract's order. With several workers the tables
+        are prepared in separate processes, the largest landed files first, so the longest table does
+        not start last; each table is one output file written by one process."""
+        workers = max(1, min(workers, len(tables)))
+        if workers == 1:
+            return [self._prepare_or_problem(table) for table in tables]
+        by_size = sorted(tables, key=self._landed_bytes, reverse=True)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {table.name: pool.submit(self._prepare_or_problem, table) for table in by_size}
+            return [futures[table.name].result() for table in tables]
+
+    def _prepare_or_problem(self, table: ContractTable) -> TableReport | str:
+        try:
+            return self.prepare_table(table)
+        except (LandingPreparationError, LandingFileError) as error:
+            return str(error)
+
+    def _landed_bytes(self, table: ContractTable) -> int:
+        try:
+            paths = landed_files(self.landing_dir, table, self.mappings.get(table.name))
+        except LandingPreparationError:
+            return 0  # reported when the table is prepared
+        if table.name == ZENGIN_TABLE:
+            paths += zengin_files(self.landing_dir)
+        return sum(path.stat().st_size for path in paths)
 
     def prepare_table(self, table: ContractTable) -> TableReport:
         mapping = self.mappings.get(table.name)
@@ -469,10 +497,14 @@ class Preparation:
 
 
 def prepare(
-    landing_dir: Path, prepared_dir: Path, forced_encoding: str | None = None, only: Iterable[str] | None = None
+    landing_dir: Path,
+    prepared_dir: Path,
+    forced_encoding: str | None = None,
+    only: Iterable[str] | None = None,
+    workers: int = 1,
 ) -> PreparationReport:
-    """Prepare a landing folder for dbt (see the module docstring)."""
-    return Preparation(landing_dir, prepared_dir, forced_encoding).run(only)
+    """Prepare a landing folder for dbt (see the module docstring), `workers` tables at a time."""
+    return Preparation(landing_dir, prepared_dir, forced_encoding).run(only, workers)
 
 
 def prepared_rows(path: Path) -> Iterator[dict[str, str]]:
