@@ -139,6 +139,18 @@
 {%- endmacro %}
 
 
+{#- A CTE that several later steps read, computed once. DuckDB otherwise inlines it into each reader
+    (re-parsing every landing row for each) and materialises the file read instead; Spark has no such
+    hint and plans it itself. -#}
+{% macro materialized_cte() -%}
+    {{ return(adapter.dispatch('materialized_cte', 'ar_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__materialized_cte() -%}{%- endmacro %}
+
+{% macro duckdb__materialized_cte() -%}materialized{%- endmacro %}
+
+
 {% macro stage_landing(source_relation, references=[], checks=[]) -%}
 {%- if not execute -%}
     select 1 as placeholder
@@ -188,7 +200,7 @@ typed as (
     from parsed
 ),
 
-field_checked as (
+field_checked as {{ materialized_cte() }} (
     select
         typed.*,
         coalesce(_landing_rejection, {{ first_matching_rule(field_rules, 1) | indent(8) }}) as field_rejection_reason,
