@@ -686,15 +686,7 @@ class CustomerSimulation:
     def _write_masters(self) -> None:
         c, w = self.c, self.world
         w.table("billing/customers").write(self.billing_row())
-        accounting_number, crm_number = c.accounting_corporate_number, c.crm_corporate_number
-        if c.index >= MISTYPED_FROM_CUSTOMER and c.crm_billing_xref and c.crm_accounting_xref:
-            counts = w.mistyped_corporate_numbers
-            if accounting_number and counts["accounting"] < MISTYPED_CORPORATE_NUMBERS:
-                accounting_number = mistyped_corporate_number(accounting_number)
-                counts["accounting"] += 1
-            elif crm_number and counts["crm"] < MISTYPED_CORPORATE_NUMBERS:
-                crm_number = mistyped_corporate_number(crm_number)
-                counts["crm"] += 1
+        accounting_number, crm_number = corporate_numbers_written(c, w.mistyped_corporate_numbers)
         w.table("accounting/customers").write([c.accounting_code, c.accounting_name, accounting_number or ""])
         w.table("crm/accounts").write(
             [
@@ -843,6 +835,21 @@ class CustomerSimulation:
                 w.table("legal/recoveries").write(
                     [case.id, iso(dep.day), money(dep.cents), money(cost) if cost else ""]
                 )
+
+
+def corporate_numbers_written(c: Customer, counts: dict[str, int]) -> tuple[str | None, str | None]:
+    """The customer's 法人番号 as its accounting and CRM copies carry them: the first few customers with
+    CRM cross-references (from MISTYPED_FROM_CUSTOMER on) have one of them mistyped. counts (mistyped so
+    far in the run, per system) is updated."""
+    accounting_number, crm_number = c.accounting_corporate_number, c.crm_corporate_number
+    if c.index >= MISTYPED_FROM_CUSTOMER and c.crm_billing_xref and c.crm_accounting_xref:
+        if accounting_number and counts["accounting"] < MISTYPED_CORPORATE_NUMBERS:
+            accounting_number = mistyped_corporate_number(accounting_number)
+            counts["accounting"] += 1
+        elif crm_number and counts["crm"] < MISTYPED_CORPORATE_NUMBERS:
+            crm_number = mistyped_corporate_number(crm_number)
+            counts["crm"] += 1
+    return accounting_number, crm_number
 
 
 def _script_case(
