@@ -394,19 +394,16 @@ class Dunning:
     def write(self) -> None:
         world, c = self.sim.world, self.c
         table = world.table("crm/activities")
-        # Invoices by number (the id's length first: 1000000 follows 999999), so the order holds
-        # whether ids are written directly or resolved later (datagen/parallel.py).
-        self.activities.sort(key=lambda a: (a.at, len(a.invoice_id), a.invoice_id, a.channel))
+        self.activities.sort(key=lambda a: (a.at, a.invoice_id, a.channel))
         for a in self.activities:
             activity_id = world.ids.activity.next()
-            offset = OFFSET_ACTIVITY_NUMBERS.get(world.ids.activity.last) if world.activity_offsets else None
             table.write(
                 [
                     activity_id,
                     c.crm_id,
                     a.invoice_id,
                     a.assignee,
-                    _stamp(a.at, offset),
+                    _stamp(a.at, OFFSET_ACTIVITY_NUMBERS.get(world.ids.activity.last)),
                     a.channel,
                     a.stage,
                     a.outcome,

@@ -59,12 +59,9 @@ def generate(
         raise ValueError("workers must be at least 1")
     out_dir = Path(out_dir)
     n = customer_count(scale)
-    if workers > 1 and parallel.usable(n, workers, bank_format):
-        try:
-            return _generate(out_dir, scale, seed, show_progress, bank_format, workers)
-        except parallel.Fallback:  # the chunks cannot be put together as one run would write them
-            pass
-    return _generate(out_dir, scale, seed, show_progress, bank_format, 1)
+    if not parallel.usable(n, workers, bank_format):
+        workers = 1
+    return _generate(out_dir, scale, seed, show_progress, bank_format, workers)
 
 
 def _generate(
@@ -75,11 +72,7 @@ def _generate(
     n = customer_count(scale)
     loop = LoopOutputs()
     if workers > 1:
-        try:
-            parallel.simulate_customers(world, n, workers, loop, show_progress)
-        except parallel.Fallback:
-            world.close()
-            raise
+        parallel.simulate_customers(world, n, workers, loop, show_progress)
     else:
         factory = CustomerFactory(seed)
         for index in tqdm(range(n), desc="customers", unit="customer", file=sys.stderr, disable=not show_progress):

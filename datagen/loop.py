@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .calendar import END
@@ -28,12 +29,61 @@ def simulate_customer(world: World, customer: Customer, loop: LoopOutputs) -> No
     sim.run()
     sim.write()
     Dunning(sim).run_and_write()
+    _hand_on(sim, loop)
+
+
+def _hand_on(sim: CustomerSimulation, loop: LoopOutputs) -> None:
     code = sim.c.accounting_code
     loop.written_off += [(d.id, code, d.writeoff[0], d.writeoff[1]) for d in sim.invoices if d.writeoff]
     if sim.c.virtual_account and sim.c.credit_limit:
         open_cents = sum(d.open_at(END) for d in sim.invoices)
         loop.pending_candidates.append((sim.c.remitter, sim.c.virtual_account, sim.c.credit_limit * 100, open_cents))
-    if customer.index == 0:
+    if sim.c.index == 0:
         loop.first_invoice = sim.invoice_row(sim.docs[0])
-    if customer.index == 3:
+    if sim.c.index == 3:
         loop.fourth_customer = sim.billing_row()
+
+
+@dataclass
+class Prepared:
+    """A customer simulated (its draws all made) and not yet written: the two halves of simulate_customer,
+    for a run that learns the ids it is to write only after simulating (datagen/parallel.py)."""
+
+    sim: CustomerSimulation
+    dunning: Dunning
+
+
+def prepare_customer(world: World, customer: Customer) -> Prepared:
+    """Every draw of the customer, in simulate_customer's order (writing draws nothing from its stream)."""
+    sim = CustomerSimulation(world, customer)
+    sim.run()
+    dunning = Dunning(sim)
+    dunning.run()
+    return Prepared(sim, dunning)
+
+
+def rename_ids(prepared: Prepared, rename: Callable[[str], str]) -> None:
+    """Give the ids drawn while simulating (invoices, deals, applications, notes, guarantee claims) the
+    values rename makes of them, wherever the simulation keeps them."""
+    sim, dunning = prepared.sim, prepared.dunning
+    for doc in sim.docs:
+        doc.id = rename(doc.id)
+        doc.deal = rename(doc.deal)
+    for app in sim.apps:
+        app.id = rename(app.id)
+        app.reverses = rename(app.reverses)
+    for note in sim.notes:
+        note.id = rename(note.id)
+    sim.claims = [[rename(value) for value in row] for row in sim.claims]
+    for activity in dunning.activities:
+        activity.invoice_id = rename(activity.invoice_id)
+    for task in dunning.tasks:
+        task.invoice_id = rename(task.invoice_id)
+
+
+def write_prepared(prepared: Prepared, loop: LoopOutputs) -> None:
+    """The rows of a prepared customer, through its world's tables, and what the loop hands on."""
+    sim = prepared.sim
+    sim.write()
+    prepared.dunning.write()
+    _hand_on(sim, loop)

@@ -13,107 +13,108 @@ So the customers are cut into contiguous chunks, handed out to the workers in or
   has them, counts their mistyped corporate numbers and, for the bad payers, runs the first
   stages of their simulation (documents, payment plan, legal case) to count the judgments
   they would ask for. Whether a customer asks depends on its own draws only.
-- It then simulates the chunk into memory with placeholder ids: the sequence's letter and the
-  number within the chunk (\\x1d a 000000001 \\x1e), nine digits, so ids compare within the
-  chunk as their numbers do. The chunk's sums and id counts come back with the text.
-- The parent takes the chunks in order, replaces each placeholder by the run's id (the chunk's
-  number plus the ids used before the chunk), appends the text to the landing files and adds
-  the sums. Ids only ever appear in the files, and in order only where activities are sorted
-  by invoice (by number there, dunning.Dunning.write), so the bytes are those of one process.
+- It simulates the chunk's customers (every draw, loop.prepare_customer) in memory. The ids
+  drawn while simulating (invoices, deals, applications, notes, claims) are placeholders: the
+  sequence's letter and the number within the chunk. The other ids are only drawn as rows are
+  written.
+- It then waits until the chunk before it is written (shared memory: each chunk publishes the
+  last id of every sequence when it is done), renames its placeholders to the run's ids (the
+  chunk's number plus the ids used before the chunk), and writes its rows into memory with the
+  id sequences continuing from there, exactly as one process would have (loop.write_prepared).
+- The parent appends the chunks' text to the landing files in customer order and adds the sums.
 
-The first few activity ids carry UTC offsets (dunning.OFFSET_ACTIVITY_NUMBERS): a chunk other
-than the first assumes its activities are past them, and the parent checks that they are; a run
-where they are not (a tiny scale) is written again on one process (Fallback). The 全銀協 bank
-format names transactions by their value date and account and is written on one process.
+Writing is the smaller part of a customer's work, so the writes, which follow one another, keep
+up with the simulations, which run side by side. The 全銀協 bank format names transactions by
+their value date and account and is written on one process.
 """
 
 from __future__ import annotations
 
 import math
 import multiprocessing
-import re
 import sys
+import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, MutableSequence
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult
+from multiprocessing.sharedctypes import RawArray
 
 from tqdm import tqdm
 
 from .calendar import END, OPENING, quarter_ends
 from .contract import TABLE_COLUMNS
-from .dunning import OFFSET_ACTIVITY_NUMBERS
-from .loop import LoopOutputs, simulate_customer
+from .loop import LoopOutputs, prepare_customer, rename_ids, write_prepared
 from .masters import BAD, Customer, CustomerFactory
 from .simulate import CustomerSimulation, corporate_numbers_written
 from .world import BANK_ACCOUNTS, Ids, IdSequence, World
 from .writers import CsvTable, MemoryTable
 
-MAX_CHUNK = 500  # customers per chunk: about 15 MB of text at most, in memory while in flight
+MAX_CHUNK = 250  # customers per chunk: what a worker holds simulated before writing (about 25 MB)
 MIN_CHUNK = 25
 CHUNKS_PER_WORKER = 16  # enough to keep every worker busy to the end and the progress bar moving
+WAIT_SECONDS = 0.002  # how often a worker looks whether the chunk before its own is written
 
-START_MARK, END_MARK = "\x1d", "\x1e"  # group and record separators: in no landing value
-PLACEHOLDER = re.compile(f"{START_MARK}([a-z])([0-9]{{9}}){END_MARK}")
-
-
-class Fallback(Exception):
-    """The chunks cannot be put together as one process would have written them."""
+PLACEHOLDER_MARK = "\x1d"  # the group separator: in no landing value
+SEQUENCES = list(vars(Ids()))  # the id sequences, in the order Ids declares them
+DRAWN_WHILE_SIMULATING = ("invoice", "deal", "application", "note", "claim")
 
 
 def usable(customers: int, workers: int, bank_format: str) -> bool:
-    """Whether a run is split at all: CSV bank files and at least two chunks."""
-    return bank_format == "csv" and customers > chunk_size(customers, workers)
+    """Whether a run is split at all: more than one worker, CSV bank files and at least two chunks."""
+    return workers > 1 and bank_format == "csv" and customers > chunk_size(customers, workers)
 
 
 def chunk_size(customers: int, workers: int) -> int:
     return max(MIN_CHUNK, min(MAX_CHUNK, math.ceil(customers / (workers * CHUNKS_PER_WORKER))))
 
 
+def chunk_bounds(customers: int, workers: int) -> list[tuple[int, int]]:
+    size = chunk_size(customers, workers)
+    return [(a, min(a + size, customers)) for a in range(0, customers, size)]
+
+
 # ------------------------------------------------------------------------------ placeholders
 
 
-def sequence_letters() -> dict[str, str]:
-    """Each id sequence's letter in the placeholders, in the order Ids declares them."""
-    return {name: chr(ord("a") + k) for k, name in enumerate(vars(Ids()))}
-
-
 class PlaceholderSequence(IdSequence):
-    """An id sequence of a chunk: numbers from 1, written as placeholders the parent resolves."""
+    """An id sequence of a chunk being simulated: numbers from 1, as placeholders renamed before writing."""
 
-    def __init__(self, prefix: str, width: int, letter: str) -> None:
+    def __init__(self, name: str, prefix: str, width: int) -> None:
         super().__init__(prefix, width)
-        self.letter = letter
+        self.letter = chr(ord("a") + SEQUENCES.index(name))
 
     def next(self) -> str:
         self.last += 1
-        return f"{START_MARK}{self.letter}{self.last:09d}{END_MARK}"
+        return f"{PLACEHOLDER_MARK}{self.letter}{self.last:09d}"
 
 
-def resolver(ids: Ids) -> Callable[[str], str]:
-    """Replaces placeholders by the ids they stand for, the chunk's numbers counted on from ids."""
-    formats: dict[str, tuple[str, int, int]] = {}
-    for name, letter in sequence_letters().items():
+def renamer(before: dict[str, int]) -> Callable[[str], str]:
+    """The run's id for a placeholder, given the last id of each sequence before the chunk; other
+    text (a real id, an empty value) as it is."""
+    ids = Ids()
+    formats = {}
+    for name in SEQUENCES:
         sequence: IdSequence = getattr(ids, name)
-        formats[letter] = (sequence.prefix, sequence.width, sequence.last)
+        formats[chr(ord("a") + SEQUENCES.index(name))] = (sequence.prefix, sequence.width, before[name])
 
-    def one(match: re.Match[str]) -> str:
-        prefix, width, offset = formats[match[1]]
-        return f"{prefix}{offset + int(match[2]):0{width}d}"
+    def rename(value: str) -> str:
+        if not value or value[0] != PLACEHOLDER_MARK:
+            return value
+        prefix, width, offset = formats[value[1]]
+        return f"{prefix}{offset + int(value[2:]):0{width}d}"
 
-    def resolve(text: str) -> str:
-        return PLACEHOLDER.sub(one, text) if START_MARK in text else text
-
-    return resolve
+    return rename
 
 
 # ------------------------------------------------------------------------------ the chunk's world
 
 
 class ChunkWorld(World):
-    """A World whose tables are in memory and whose ids are placeholders; sums start at zero."""
+    """A World whose tables are in memory, whose ids are placeholders until the chunk is written, and
+    whose sums start at zero."""
 
-    def __init__(self, seed: int, scale: float, first: bool, judgments: int, mistyped: dict[str, int]) -> None:
+    def __init__(self, seed: int, scale: float, judgments: int, mistyped: dict[str, int]) -> None:
         # World.__init__ opens the landing files; a chunk sets up the same state without them.
         self.out_dir = None  # type: ignore[assignment]
         self.seed = seed
@@ -122,9 +123,9 @@ class ChunkWorld(World):
         self.memory: dict[str, MemoryTable] = {t: MemoryTable(t) for t in TABLE_COLUMNS}
         self.tables = dict(self.memory)  # type: ignore[arg-type]
         self.ids = Ids()
-        for name, letter in sequence_letters().items():
+        for name in SEQUENCES:
             sequence: IdSequence = getattr(self.ids, name)
-            setattr(self.ids, name, PlaceholderSequence(sequence.prefix, sequence.width, letter))
+            setattr(self.ids, name, PlaceholderSequence(name, sequence.prefix, sequence.width))
         days = END - OPENING + 1
         self.bank_daily = {a: [0] * days for a in BANK_ACCOUNTS}
         self.sales_gross = [0] * 18
@@ -133,7 +134,16 @@ class ChunkWorld(World):
         self.aging = {q: [0, 0, 0, 0] for q in quarter_ends()}
         self.judgments = judgments
         self.mistyped_corporate_numbers = dict(mistyped)
-        self.activity_offsets = first
+
+    def continue_ids(self, before: dict[str, int]) -> None:
+        """Real ids from here on, continuing the run's sequences after the chunk's placeholders."""
+        drawn = {name: getattr(self.ids, name).last for name in SEQUENCES}
+        for name in SEQUENCES:
+            if name not in DRAWN_WHILE_SIMULATING and drawn[name]:
+                raise RuntimeError(f"{name} ids were drawn while simulating")
+        self.ids = Ids()
+        for name in SEQUENCES:
+            getattr(self.ids, name).last = before[name] + drawn[name]
 
 
 @dataclass
@@ -142,7 +152,7 @@ class ChunkResult:
     stop: int
     texts: dict[str, str]
     rows: dict[str, int]
-    ids_used: dict[str, int]
+    ids_after: dict[str, int]  # the last id of each sequence once the chunk is written
     bank_daily: dict[str, list[int]]
     sales: tuple[list[int], list[int], list[int]]  # gross, net, tax
     aging: dict[int, list[int]]
@@ -153,11 +163,13 @@ class ChunkResult:
 
 
 class _Worker:
-    """A worker's own run state: the customer factory and the run-wide counters, as they stand
-    before customer next_index."""
+    """A worker's own run state (the customer factory and the run-wide counters, as they stand before
+    customer next_index) and the shared record of the chunks written (done, and the last id of each
+    sequence after each chunk)."""
 
-    def __init__(self, seed: int, scale: float) -> None:
+    def __init__(self, seed: int, scale: float, done: MutableSequence[int], ids_after: MutableSequence[int]) -> None:
         self.seed, self.scale = seed, scale
+        self.done, self.ids_after = done, ids_after
         self.reset()
 
     def reset(self) -> None:
@@ -170,7 +182,7 @@ class _Worker:
         """Draw the customers before index that another worker simulates, keeping the state right."""
         if index < self.next_index:
             self.reset()
-        scratch = ChunkWorld(self.seed, self.scale, False, self.judgments, self.mistyped)
+        scratch = ChunkWorld(self.seed, self.scale, self.judgments, self.mistyped)
         for i in range(self.next_index, index):
             customer = self.factory.make(i)
             corporate_numbers_written(customer, scratch.mistyped_corporate_numbers)
@@ -179,26 +191,45 @@ class _Worker:
         self.mistyped = dict(scratch.mistyped_corporate_numbers)
         self.next_index = index
 
-    def run(self, start: int, stop: int) -> ChunkResult:
+    def run(self, chunk: int, start: int, stop: int) -> ChunkResult:
         self.skip_to(start)
-        world = ChunkWorld(self.seed, self.scale, start == 0, self.judgments, self.mistyped)
-        loop = LoopOutputs()
-        for index in range(start, stop):
-            simulate_customer(world, self.factory.make(index), loop)
+        world = ChunkWorld(self.seed, self.scale, self.judgments, self.mistyped)
+        prepared = deque(prepare_customer(world, self.factory.make(index)) for index in range(start, stop))
         self.judgments = world.judgments
-        self.mistyped = dict(world.mistyped_corporate_numbers)
         self.next_index = stop
+        before = self._ids_before(chunk)
+        rename = renamer(before)
+        world.continue_ids(before)
+        loop = LoopOutputs()
+        while prepared:
+            customer = prepared.popleft()
+            rename_ids(customer, rename)
+            write_prepared(customer, loop)
+        self.mistyped = dict(world.mistyped_corporate_numbers)
+        after = {name: getattr(world.ids, name).last for name in SEQUENCES}
+        for k, name in enumerate(SEQUENCES):
+            self.ids_after[chunk * len(SEQUENCES) + k] = after[name]
+        self.done[chunk] = 1
         return ChunkResult(
             start,
             stop,
             texts={name: table.text() for name, table in world.memory.items()},
             rows={name: table.rows for name, table in world.memory.items()},
-            ids_used={name: sequence.last for name, sequence in vars(world.ids).items()},
+            ids_after=after,
             bank_daily=world.bank_daily,
             sales=(world.sales_gross, world.sales_net, world.sales_tax),
             aging=world.aging,
             loop=loop,
         )
+
+    def _ids_before(self, chunk: int) -> dict[str, int]:
+        """The last id of each sequence once the chunk before is written (waits for it)."""
+        if chunk == 0:
+            return dict.fromkeys(SEQUENCES, 0)
+        while not self.done[chunk - 1]:
+            time.sleep(WAIT_SECONDS)
+        base = (chunk - 1) * len(SEQUENCES)
+        return {name: self.ids_after[base + k] for k, name in enumerate(SEQUENCES)}
 
 
 def _ask_for_judgments(scratch: World, customer: Customer) -> None:
@@ -215,14 +246,14 @@ def _ask_for_judgments(scratch: World, customer: Customer) -> None:
 _WORKER: _Worker | None = None
 
 
-def _init_worker(seed: int, scale: float) -> None:
+def _init_worker(seed: int, scale: float, done: MutableSequence[int], ids_after: MutableSequence[int]) -> None:
     global _WORKER
-    _WORKER = _Worker(seed, scale)
+    _WORKER = _Worker(seed, scale, done, ids_after)
 
 
-def _run_chunk(start: int, stop: int) -> ChunkResult:
+def _run_chunk(chunk: int, start: int, stop: int) -> ChunkResult:
     assert _WORKER is not None, "the pool's initializer sets up the worker"
-    return _WORKER.run(start, stop)
+    return _WORKER.run(chunk, start, stop)
 
 
 # ------------------------------------------------------------------------------ parent side
@@ -230,17 +261,22 @@ def _run_chunk(start: int, stop: int) -> ChunkResult:
 
 def simulate_customers(world: World, customers: int, workers: int, loop: LoopOutputs, show_progress: bool) -> None:
     """The customer loop of generator.generate on workers processes; fills world and loop as it would."""
-    size = chunk_size(customers, workers)
-    chunks = iter([(a, min(a + size, customers)) for a in range(0, customers, size)])
+    bounds = chunk_bounds(customers, workers)
+    chunks = iter(enumerate(bounds))
+    done = RawArray("b", len(bounds))
+    ids_after = RawArray("q", len(bounds) * len(SEQUENCES))
     bar = tqdm(total=customers, desc="customers", unit="customer", file=sys.stderr, disable=not show_progress)
     context = multiprocessing.get_context()
-    with bar, context.Pool(workers, initializer=_init_worker, initargs=(world.seed, world.scale)) as pool:
+    initargs = (world.seed, world.scale, done, ids_after)
+    # Chunks are handed out in order, so the chunk a worker waits for is always under way.
+    with bar, context.Pool(workers, initializer=_init_worker, initargs=initargs) as pool:
         in_flight: deque[AsyncResult[ChunkResult]] = deque()
 
         def submit() -> None:
-            chunk = next(chunks, None)
-            if chunk is not None:
-                in_flight.append(pool.apply_async(_run_chunk, chunk))
+            task = next(chunks, None)
+            if task is not None:
+                chunk, (start, stop) = task
+                in_flight.append(pool.apply_async(_run_chunk, (chunk, start, stop)))
 
         for _ in range(2 * workers):  # each worker busy, one chunk waiting for it: memory stays bounded
             submit()
@@ -252,20 +288,19 @@ def simulate_customers(world: World, customers: int, workers: int, loop: LoopOut
 
 
 def merge(world: World, result: ChunkResult, loop: LoopOutputs) -> None:
-    """Append a chunk to the run: its text with the run's ids, its sums and its loop outputs."""
-    if result.start > 0 and world.ids.activity.last < max(OFFSET_ACTIVITY_NUMBERS):
-        raise Fallback("a later chunk holds activities that carry UTC offsets")
-    resolve = resolver(world.ids)
+    """Append a chunk to the run: its rows, its sums and its loop outputs."""
     for name, text in result.texts.items():
         rows = result.rows[name]
         if not rows:
             continue
         table = world.table(name)
         if not isinstance(table, CsvTable):  # only the company's books write the other formats
-            raise Fallback(f"{name} is not a CSV file")
-        table.write_text(resolve(text), rows)
-    for name, used in result.ids_used.items():
-        getattr(world.ids, name).last += used
+            raise RuntimeError(f"{name} is not a CSV file")
+        if PLACEHOLDER_MARK in text:
+            raise RuntimeError(f"{name}: an id of the chunk from customer {result.start} was not renamed")
+        table.write_text(text, rows)
+    for name, last in result.ids_after.items():
+        getattr(world.ids, name).last = last
     for account, moves in result.bank_daily.items():
         total = world.bank_daily[account]
         for day, cents in enumerate(moves):
@@ -277,13 +312,9 @@ def merge(world: World, result: ChunkResult, loop: LoopOutputs) -> None:
     for quarter_end, buckets in result.aging.items():
         for bucket, cents in enumerate(buckets):
             world.aging[quarter_end][bucket] += cents
-    _merge_loop(loop, result.loop, resolve)
-
-
-def _merge_loop(loop: LoopOutputs, chunk: LoopOutputs, resolve: Callable[[str], str]) -> None:
-    if chunk.first_invoice:
-        loop.first_invoice = [resolve(value) for value in chunk.first_invoice]
-    if chunk.fourth_customer:
-        loop.fourth_customer = [resolve(value) for value in chunk.fourth_customer]
-    loop.written_off += [(resolve(invoice), *rest) for invoice, *rest in chunk.written_off]  # type: ignore[misc]
-    loop.pending_candidates += chunk.pending_candidates
+    if result.loop.first_invoice:
+        loop.first_invoice = result.loop.first_invoice
+    if result.loop.fourth_customer:
+        loop.fourth_customer = result.loop.fourth_customer
+    loop.written_off += result.loop.written_off
+    loop.pending_candidates += result.loop.pending_candidates

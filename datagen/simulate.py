@@ -205,6 +205,7 @@ class CustomerSimulation:
         self.ar_account = AR_DENSAI if customer.densai else AR
         self.notes: list[Note] = []
         self.keyed_due: dict[str, int] = {}
+        self.legal_parties = ("", "", "")
 
     # ================================================================== stages
 
@@ -222,6 +223,20 @@ class CustomerSimulation:
         self.write_offs()
         self.guarantee_claims()
         self.record_aging()
+        self.legal_parties = self._draw_legal_parties()
+
+    def _draw_legal_parties(self) -> tuple[str, str, str]:
+        """How the legal case names its debtor (debtor, corporate number, CRM id), drawn with the stages
+        (nothing else is drawn from the customer's stream before its collection work)."""
+        c, rng = self.c, self.rng
+        if not self.case:
+            return "", "", ""
+        if c.index == 0:
+            return "株式会社\u3000山田商事", "", ""
+        debtor = legal_name(c.name, rng)
+        number = c.corporate_number or "" if rng.random() < 0.5 else ""
+        crm = c.crm_id if rng.random() < 0.5 else ""
+        return debtor, number, crm
 
     # ------------------------------------------------------------------ documents
 
@@ -800,17 +815,11 @@ class CustomerSimulation:
             books.post(self.world, day, entry_type, by, description, lines)
 
     def _write_legal(self) -> None:
-        case, c, w = self.case, self.c, self.world
+        case, w = self.case, self.world
         if not case:
             return
         case.id = w.ids.case.next()
-        rng = self.rng
-        if c.index == 0:
-            debtor, number, crm = "株式会社\u3000山田商事", "", ""
-        else:
-            debtor = legal_name(c.name, rng)
-            number = c.corporate_number or "" if rng.random() < 0.5 else ""
-            crm = c.crm_id if rng.random() < 0.5 else ""
+        debtor, number, crm = self.legal_parties
         w.table("legal/cases").write(
             [
                 case.id,

@@ -71,9 +71,6 @@ class World:
         # Open overdue AR per quarter-end by age bucket (1–90, 91–180, 181–365, >365 days).
         self.aging: dict[int, list[int]] = {q: [0, 0, 0, 0] for q in quarter_ends()}
         self.judgments = 0  # lawsuits judged within the data so far
-        # Whether the activity ids are the run's own numbers, so the first few get their UTC offsets
-        # (dunning.OFFSET_ACTIVITY_NUMBERS); a later chunk of a parallel run numbers from 1 (parallel.py).
-        self.activity_offsets = True
         # Corporate numbers mistyped so far in the accounting and CRM copies (planted.mistyped_corporate_number).
         self.mistyped_corporate_numbers: dict[str, int] = {"accounting": 0, "crm": 0}
 

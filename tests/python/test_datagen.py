@@ -1029,50 +1029,23 @@ def test_workers_write_the_same_bytes_as_one_process(tmp_path: Path, monkeypatch
         merge(world, result, loop)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parallel, "merge", recording_merge)
-    one, two = tmp_path / "one", tmp_path / "two"
-    generate(one, scale=2, seed=DEFAULT_SEED, show_progress=False, workers=1)
-    generate(two, scale=2, seed=DEFAULT_SEED, show_progress=False, workers=2)
-    assert len(merged) == 400 // parallel.chunk_size(400, 2) and merged == sorted(merged)  # split, in order
-    files = digest(one)
-    assert len(files) > 15 and digest(two) == files
+    generate(tmp_path / "1", scale=2, seed=DEFAULT_SEED, show_progress=False, workers=1)
+    files = digest(tmp_path / "1")
+    assert len(files) > 15
+    for workers in (2, 3):  # with three, each worker skips two chunks in three
+        merged.clear()
+        generate(tmp_path / str(workers), scale=2, seed=DEFAULT_SEED, show_progress=False, workers=workers)
+        assert merged == [start for start, _ in parallel.chunk_bounds(400, workers)]  # split, in order
+        assert len(merged) > workers and digest(tmp_path / str(workers)) == files
 
 
-def test_chunks_too_small_for_the_offset_activities_fall_back_to_one_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """One customer a chunk: the second chunk starts before the 67th activity, whose stamp carries
-    an offset, so the run is written again on one process, with the same bytes."""
+def test_placeholders_are_renamed_to_the_runs_ids_past_a_width() -> None:
     from datagen import parallel
 
-    monkeypatch.setattr(parallel, "MIN_CHUNK", 1)
-    monkeypatch.setattr(parallel, "MAX_CHUNK", 1)
-    fell_back: list[str] = []
-    merge = parallel.merge
-
-    def recording_merge(world: object, result: parallel.ChunkResult, loop: object) -> None:
-        try:
-            merge(world, result, loop)  # type: ignore[arg-type]
-        except parallel.Fallback as e:
-            fell_back.append(str(e))
-            raise
-
-    monkeypatch.setattr(parallel, "merge", recording_merge)
-    one, two = tmp_path / "one", tmp_path / "two"
-    generate(one, scale=SCALE, seed=DEFAULT_SEED, show_progress=False, workers=1)
-    generate(two, scale=SCALE, seed=DEFAULT_SEED, show_progress=False, workers=2)
-    assert fell_back == ["a later chunk holds activities that carry UTC offsets"]
-    assert digest(two) == digest(one)
-
-
-def test_placeholders_resolve_to_the_runs_ids_past_a_width() -> None:
-    from datagen import parallel
-    from datagen.world import Ids
-
-    ids = Ids()
-    ids.invoice.last, ids.journal.last = 999_998, 41
-    letters = parallel.sequence_letters()
-    chunk = parallel.PlaceholderSequence("INV-", 6, letters["invoice"])
-    first, second = chunk.next(), chunk.next()
-    journal = parallel.PlaceholderSequence("JE-", 7, letters["journal"]).next()
-    text = f"{first},売上計上 {second},{journal}\n"
-    assert parallel.resolver(ids)(text) == "INV-999999,売上計上 INV-1000000,JE-0000042\n"
+    invoices = parallel.PlaceholderSequence("invoice", "INV-", 6)
+    journals = parallel.PlaceholderSequence("journal", "JE-", 7)
+    first, second, journal = invoices.next(), invoices.next(), journals.next()
+    before = dict.fromkeys(parallel.SEQUENCES, 0) | {"invoice": 999_998, "journal": 41}
+    rename = parallel.renamer(before)
+    assert [rename(v) for v in (first, second, journal)] == ["INV-999999", "INV-1000000", "JE-0000042"]
+    assert rename("") == "" and rename("INV-000001") == "INV-000001"
