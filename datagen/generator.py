@@ -59,19 +59,10 @@ def generate(
         raise ValueError("workers must be at least 1")
     out_dir = Path(out_dir)
     n = customer_count(scale)
-    if not parallel.usable(n, workers, bank_format):
-        workers = 1
-    return _generate(out_dir, scale, seed, show_progress, bank_format, workers)
-
-
-def _generate(
-    out_dir: Path, scale: float, seed: int, show_progress: bool, bank_format: str, workers: int
-) -> dict[str, int]:
     world = World(out_dir, seed, scale, bank_format)
     _write_reference_data(world)
-    n = customer_count(scale)
     loop = LoopOutputs()
-    if workers > 1:
+    if parallel.usable(n, workers, bank_format):
         parallel.simulate_customers(world, n, workers, loop, show_progress)
     else:
         factory = CustomerFactory(seed)

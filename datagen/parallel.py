@@ -276,11 +276,14 @@ def simulate_customers(world: World, customers: int, workers: int, loop: LoopOut
     chunks = iter(enumerate(bounds))
     done = RawArray("b", len(bounds))
     ids_after = RawArray("q", len(bounds) * len(SEQUENCES))
-    bar = tqdm(total=customers, desc="customers", unit="customer", file=sys.stderr, disable=not show_progress)
     context = multiprocessing.get_context()
     initargs = (world.seed, world.scale, done, ids_after)
-    # Chunks are handed out in order, so the chunk a worker waits for is always under way.
-    with bar, context.Pool(workers, initializer=_init_worker, initargs=initargs) as pool:
+    # Chunks are handed out in order, so the chunk a worker waits for is always under way. The pool
+    # starts before the progress bar, whose monitor thread a forked worker need not inherit.
+    with (
+        context.Pool(workers, initializer=_init_worker, initargs=initargs) as pool,
+        tqdm(total=customers, desc="customers", unit="customer", file=sys.stderr, disable=not show_progress) as bar,
+    ):
         in_flight: deque[AsyncResult[ChunkResult]] = deque()
 
         def submit() -> None:
