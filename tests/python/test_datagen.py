@@ -1049,3 +1049,20 @@ def test_placeholders_are_renamed_to_the_runs_ids_past_a_width() -> None:
     rename = parallel.renamer(before)
     assert [rename(v) for v in (first, second, journal)] == ["INV-999999", "INV-1000000", "JE-0000042"]
     assert rename("") == "" and rename("INV-000001") == "INV-000001"
+
+
+def test_company_names_past_the_wide_threshold_stay_unique_and_leave_earlier_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datagen import masters
+    from datagen.names import normalised_key
+
+    before = [masters.CustomerFactory(DEFAULT_SEED).make(i).name for i in range(60)]
+    monkeypatch.setattr(masters, "WIDE_NAMES_FROM", 40)  # 2 reserved names + customers 3–40: from customer 41
+    factory = masters.CustomerFactory(DEFAULT_SEED)
+    names = [factory.make(i).name for i in range(400)]
+    switched = next(i for i, (old, new) in enumerate(zip(before, names, strict=False)) if old != new)
+    assert switched == 41 and names[:switched] == before[:switched]
+    keys = [normalised_key(n.core) for n in names[3:]]  # after 山田商事 and the two 東和工業 (one name on purpose)
+    readings = [normalised_key(n.reading) for n in names[3:]]
+    assert len(set(keys)) == len(keys) and len(set(readings)) == len(readings)
