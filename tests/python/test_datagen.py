@@ -1019,8 +1019,9 @@ def test_each_bank_format_clears_the_other_formats_files(tmp_path: Path) -> None
 
 
 def test_workers_write_the_same_bytes_as_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from datagen import parallel
+    from datagen import masters, parallel
 
+    monkeypatch.setattr(masters, "WIDE_NAMES_FROM", 200)  # both ways of drawing names, at a small scale
     merged: list[int] = []
     merge = parallel.merge
 
