@@ -52,7 +52,7 @@ from .simulate import CustomerSimulation, corporate_numbers_written
 from .world import BANK_ACCOUNTS, Ids, IdSequence, World
 from .writers import CsvTable, MemoryTable
 
-MAX_CHUNK = 250  # customers per chunk: what a worker holds simulated before writing (about 25 MB)
+MAX_CHUNK = 250  # customers per chunk: what a worker holds simulated before writing (some tens of MB)
 MIN_CHUNK = 25
 CHUNKS_PER_WORKER = 16  # enough to keep every worker busy to the end and the progress bar moving
 WAIT_SECONDS = 0.002  # how often a worker looks whether the chunk before its own is written
