@@ -13,15 +13,16 @@ Line = tuple[str, int, int, str, str]
 def post(world: World, day: int, entry_type: str, entered_by: str, description: str, lines: list[Line]) -> str:
     """Write one balanced journal; zero lines are dropped. Returns the journal id."""
     lines = [ln for ln in lines if ln[1] or ln[2]]
-    debit = sum(ln[1] for ln in lines)
-    credit = sum(ln[2] for ln in lines)
+    debit = credit = 0
+    for ln in lines:
+        debit += ln[1]
+        credit += ln[2]
     if debit != credit:  # a bug here would break the GL/sub-ledger tie silently
         raise ValueError(f"unbalanced journal on {iso(day)}: {debit} != {credit} ({description})")
     journal_id = world.ids.journal.next()
-    table = world.table("accounting/journal_lines")
     date_text = iso(day)
-    for number, (account, dr, cr, customer, invoice) in enumerate(lines, start=1):
-        table.write(
+    world.table("accounting/journal_lines").write_rows(
+        [
             [
                 journal_id,
                 str(number),
@@ -35,7 +36,9 @@ def post(world: World, day: int, entry_type: str, entered_by: str, description: 
                 entered_by,
                 description,
             ]
-        )
+            for number, (account, dr, cr, customer, invoice) in enumerate(lines, start=1)
+        ]
+    )
     return journal_id
 
 

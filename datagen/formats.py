@@ -5,9 +5,11 @@ from __future__ import annotations
 
 def money(cents: int) -> str:
     """Amount with at most 2 decimals, no thousands separator: 1234, -1234.50."""
-    sign = "-" if cents < 0 else ""
-    yen, sen = divmod(abs(cents), 100)
-    return f"{sign}{yen}" if sen == 0 else f"{sign}{yen}.{sen:02d}"
+    if cents >= 0:
+        yen, sen = divmod(cents, 100)
+        return str(yen) if sen == 0 else f"{yen}.{sen:02d}"
+    yen, sen = divmod(-cents, 100)
+    return f"-{yen}" if sen == 0 else f"-{yen}.{sen:02d}"
 
 
 def flag(value: bool) -> str:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 from tqdm import tqdm
 
-from .calendar import END
+from . import parallel
 from .company import CompanyBooks
-from .dunning import Dunning
 from .extras import (
-    PendingCandidate,
-    WrittenOff,
     back_office_tasks,
     exception_tasks,
     pending_deposits,
@@ -21,9 +19,9 @@ from .extras import (
     unmatched_deposits,
 )
 from .formats import flag
+from .loop import LoopOutputs, simulate_customer
 from .masters import ACCOUNTS, ASSIGNEES, CustomerFactory
 from .planted import plant
-from .simulate import CustomerSimulation
 from .world import World
 
 DEFAULT_SEED = 20251101
@@ -43,47 +41,75 @@ def customer_count(scale: float) -> int:
 
 
 def generate(
-    out_dir: Path, scale: float = 1.0, seed: int = DEFAULT_SEED, show_progress: bool = True, bank_format: str = "csv"
+    out_dir: Path,
+    scale: float = 1.0,
+    seed: int = DEFAULT_SEED,
+    show_progress: bool = True,
+    bank_format: str = "csv",
+    workers: int = 1,
 ) -> dict[str, int]:
     """Write the landing files under out_dir; returns rows written per system/table.
 
     bank_format "zengin" writes the bank transactions as 全銀協 files (datagen/zengin.py) and
-    names bank accounts and transactions by their zengin ids everywhere else."""
+    names bank accounts and transactions by their zengin ids everywhere else. workers > 1
+    simulates the customers in that many processes (datagen/parallel.py): the same bytes."""
     if scale <= 0:
         raise ValueError("scale must be positive")
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
     out_dir = Path(out_dir)
+    n = customer_count(scale)
     world = World(out_dir, seed, scale, bank_format)
     _write_reference_data(world)
-    factory = CustomerFactory(seed)
-    n = customer_count(scale)
-    first_invoice: list[str] = []
-    fourth_customer: list[str] = []
-    written_off: list[WrittenOff] = []
-    pending_candidates: list[PendingCandidate] = []
-    for index in tqdm(range(n), desc="customers", unit="customer", file=sys.stderr, disable=not show_progress):
-        sim = CustomerSimulation(world, factory.make(index))
-        sim.run()
-        sim.write()
-        Dunning(sim).run_and_write()
-        written_off += [(d.id, sim.c.accounting_code, d.writeoff[0], d.writeoff[1]) for d in sim.invoices if d.writeoff]
-        if sim.c.virtual_account and sim.c.credit_limit:
-            open_cents = sum(d.open_at(END) for d in sim.invoices)
-            pending_candidates.append((sim.c.remitter, sim.c.virtual_account, sim.c.credit_limit * 100, open_cents))
-        if index == 0:
-            first_invoice = sim.invoice_row(sim.docs[0])
-        if index == 3:
-            fourth_customer = sim.billing_row()
+    loop = LoopOutputs()
+    if parallel.usable(n, workers, bank_format):
+        parallel.simulate_customers(world, n, workers, loop, show_progress)
+    else:
+        factory = CustomerFactory(seed)
+        for index in tqdm(range(n), desc="customers", unit="customer", file=sys.stderr, disable=not show_progress):
+            simulate_customer(world, factory.make(index), loop)
+    phase = _Phases(show_progress)
+    phase("orphan records, unmatched and pending deposits, back-office tasks")
     _write_orphans(world, n)
     unmatched_deposits(world)
-    pending = pending_deposits(world, pending_candidates)
+    pending = pending_deposits(world, loop.pending_candidates)
     back_office_tasks(world)
+    phase("company books (purchases, payroll, tax, allowance, bank balances, cash forecasts)")
     books = CompanyBooks(world)
     books.run()
+    phase("exception tasks, recoveries after write-off, pending deposits' journals, planted rows")
     exception_tasks(world, books.balances)  # answers alerts on the final bank balances
-    recoveries_after_write_off(world, written_off)
+    recoveries_after_write_off(world, loop.written_off)
     post_pending_deposits(world, pending)
-    plant(world, first_invoice, fourth_customer)
-    return world.close()
+    plant(world, loop.first_invoice, loop.fourth_customer)
+    phase("closing the files")
+    counts = world.close()
+    phase.done()
+    return counts
+
+
+class _Phases:
+    """One line on stderr as each step after the customer loop starts, with the time the last one took."""
+
+    def __init__(self, show: bool) -> None:
+        self.show = show
+        self.started = time.perf_counter()
+        self.current = ""
+
+    def __call__(self, text: str) -> None:
+        self._finish()
+        self.current = text
+        self.started = time.perf_counter()
+        if self.show:
+            print(f"{text} …", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        self._finish()
+        self.current = ""
+
+    def _finish(self) -> None:
+        if self.show and self.current:
+            print(f"  {time.perf_counter() - self.started:.1f}s", file=sys.stderr, flush=True)
 
 
 def _write_reference_data(world: World) -> None:

@@ -298,6 +298,8 @@ class CustomerFactory:
         c.crm_accounting_xref = c.crm_billing_xref and rng.random() < 0.75
 
     def _company_name(self, rng: random.Random) -> CompanyName:
+        if len(self._names) >= WIDE_NAMES_FROM:
+            return self._wide_company_name(rng)
         for attempt in range(400):
             u = rng.random()
             if u < 0.015:
@@ -325,6 +327,27 @@ class CustomerFactory:
             self._names.add(key)
             self._readings.add(rkey)
             return CompanyName(core, reading, desig, before, industry)
+        raise RuntimeError("could not draw a unique company name")
+
+    def _wide_company_name(self, rng: random.Random) -> CompanyName:
+        """Past WIDE_NAMES_FROM names the plain and regional names (about 75,000) are nearly all taken,
+        and drawing them again and again would cost more than the customer: two stems, as in 山本田中商事,
+        half of them with a region word, leave millions."""
+        for _ in range(400):
+            first, second, business = rng.choice(STEMS), rng.choice(_KANJI_STEMS), rng.choice(BUSINESSES)
+            core = printable_core(first[0], second[0] + business[0])
+            reading = first[1] + second[1] + business[1]
+            desig = designator_for(rng)
+            before = rng.random() < (0.55 if desig is KABUSHIKI else 0.4)
+            if rng.random() < 0.5:
+                region = rng.choice(_REGIONS)
+                core, reading = region[0] + core, region[1] + reading
+            key, rkey = normalised_key(core), normalised_key(reading)
+            if key in self._names or rkey in self._readings:
+                continue
+            self._names.add(key)
+            self._readings.add(rkey)
+            return CompanyName(core, reading, desig, before, business[2])
         raise RuntimeError("could not draw a unique company name")
 
     def _base(self, rng: random.Random, index: int, name: CompanyName, prefecture: str, segment: str) -> Customer:
@@ -445,6 +468,11 @@ _REGIONS: list[tuple[str, str]] = [
     ("西日本", "ニシニホン"),
     ("東日本", "ヒガシニホン"),
 ]
+
+# From this many names on, company names are drawn from the wider space of two stems (scale 250: every
+# smaller run draws exactly as before, and larger ones would otherwise run out of names near 75,000).
+WIDE_NAMES_FROM = 50_000
+_KANJI_STEMS = [stem for stem in STEMS if not stem[0].isascii()]
 
 # Readings of deliberate non-customers (individuals and firms that send money by mistake).
 RESERVED_READINGS = ["タナカタロウ", "スズキハナコ", "ミライケンセツ", "ニホンジュウタクサービス", "サトウイチロウ"]

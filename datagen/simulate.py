@@ -205,6 +205,7 @@ class CustomerSimulation:
         self.ar_account = AR_DENSAI if customer.densai else AR
         self.notes: list[Note] = []
         self.keyed_due: dict[str, int] = {}
+        self.legal_parties = ("", "", "")
 
     # ================================================================== stages
 
@@ -222,6 +223,20 @@ class CustomerSimulation:
         self.write_offs()
         self.guarantee_claims()
         self.record_aging()
+        self.legal_parties = self._draw_legal_parties()
+
+    def _draw_legal_parties(self) -> tuple[str, str, str]:
+        """How the legal case names its debtor (debtor, corporate number, CRM id), drawn with the stages
+        (nothing else is drawn from the customer's stream before its collection work)."""
+        c, rng = self.c, self.rng
+        if not self.case:
+            return "", "", ""
+        if c.index == 0:
+            return "株式会社\u3000山田商事", "", ""
+        debtor = legal_name(c.name, rng)
+        number = c.corporate_number or "" if rng.random() < 0.5 else ""
+        crm = c.crm_id if rng.random() < 0.5 else ""
+        return debtor, number, crm
 
     # ------------------------------------------------------------------ documents
 
@@ -686,15 +701,7 @@ class CustomerSimulation:
     def _write_masters(self) -> None:
         c, w = self.c, self.world
         w.table("billing/customers").write(self.billing_row())
-        accounting_number, crm_number = c.accounting_corporate_number, c.crm_corporate_number
-        if c.index >= MISTYPED_FROM_CUSTOMER and c.crm_billing_xref and c.crm_accounting_xref:
-            counts = w.mistyped_corporate_numbers
-            if accounting_number and counts["accounting"] < MISTYPED_CORPORATE_NUMBERS:
-                accounting_number = mistyped_corporate_number(accounting_number)
-                counts["accounting"] += 1
-            elif crm_number and counts["crm"] < MISTYPED_CORPORATE_NUMBERS:
-                crm_number = mistyped_corporate_number(crm_number)
-                counts["crm"] += 1
+        accounting_number, crm_number = corporate_numbers_written(c, w.mistyped_corporate_numbers)
         w.table("accounting/customers").write([c.accounting_code, c.accounting_name, accounting_number or ""])
         w.table("crm/accounts").write(
             [
@@ -808,17 +815,11 @@ class CustomerSimulation:
             books.post(self.world, day, entry_type, by, description, lines)
 
     def _write_legal(self) -> None:
-        case, c, w = self.case, self.c, self.world
+        case, w = self.case, self.world
         if not case:
             return
         case.id = w.ids.case.next()
-        rng = self.rng
-        if c.index == 0:
-            debtor, number, crm = "株式会社\u3000山田商事", "", ""
-        else:
-            debtor = legal_name(c.name, rng)
-            number = c.corporate_number or "" if rng.random() < 0.5 else ""
-            crm = c.crm_id if rng.random() < 0.5 else ""
+        debtor, number, crm = self.legal_parties
         w.table("legal/cases").write(
             [
                 case.id,
@@ -843,6 +844,21 @@ class CustomerSimulation:
                 w.table("legal/recoveries").write(
                     [case.id, iso(dep.day), money(dep.cents), money(cost) if cost else ""]
                 )
+
+
+def corporate_numbers_written(c: Customer, counts: dict[str, int]) -> tuple[str | None, str | None]:
+    """The customer's 法人番号 as its accounting and CRM copies carry them: the first few customers with
+    CRM cross-references (from MISTYPED_FROM_CUSTOMER on) have one of them mistyped. counts (mistyped so
+    far in the run, per system) is updated."""
+    accounting_number, crm_number = c.accounting_corporate_number, c.crm_corporate_number
+    if c.index >= MISTYPED_FROM_CUSTOMER and c.crm_billing_xref and c.crm_accounting_xref:
+        if accounting_number and counts["accounting"] < MISTYPED_CORPORATE_NUMBERS:
+            accounting_number = mistyped_corporate_number(accounting_number)
+            counts["accounting"] += 1
+        elif crm_number and counts["crm"] < MISTYPED_CORPORATE_NUMBERS:
+            crm_number = mistyped_corporate_number(crm_number)
+            counts["crm"] += 1
+    return accounting_number, crm_number
 
 
 def _script_case(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -29,8 +30,41 @@ class CsvTable:
         self._writer.writerow(row)
         self.rows += 1
 
+    def write_rows(self, rows: list[list[str]]) -> None:
+        self._writer.writerows(rows)
+        self.rows += len(rows)
+
+    def write_text(self, text: str, rows: int) -> None:
+        """Append rows already formatted by a writer of the same dialect (MemoryTable)."""
+        self._file.write(text)
+        self.rows += rows
+
     def close(self) -> None:
         self._file.close()
+
+
+class MemoryTable:
+    """Rows formatted as the landing CSV would hold them, kept in memory (no header, no BOM)."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\n")
+        self.rows = 0
+
+    def write(self, row: list[str]) -> None:
+        self._writer.writerow(row)
+        self.rows += 1
+
+    def write_rows(self, rows: list[list[str]]) -> None:
+        self._writer.writerows(rows)
+        self.rows += len(rows)
+
+    def text(self) -> str:
+        return self._buffer.getvalue()
+
+    def close(self) -> None:
+        pass
 
 
 class ParquetTable:
@@ -47,6 +81,10 @@ class ParquetTable:
     def write(self, row: list[str]) -> None:
         self._rows.append(row)
         self.rows += 1
+
+    def write_rows(self, rows: list[list[str]]) -> None:
+        self._rows += rows
+        self.rows += len(rows)
 
     def close(self) -> None:
         write_parquet(self.path, self.columns, self._rows)

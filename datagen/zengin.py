@@ -331,6 +331,10 @@ class ZenginBankTable:
         except NotRepresentable as reason:
             self._spill_row(row, str(reason))
 
+    def write_rows(self, rows: list[list[str]]) -> None:
+        for row in rows:
+            self.write(row)
+
     def _add(
         self,
         csv_id: str,

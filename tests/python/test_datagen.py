@@ -1013,3 +1013,57 @@ def test_each_bank_format_clears_the_other_formats_files(tmp_path: Path) -> None
     assert not (tmp_path / "bank/transactions.csv").exists() and (tmp_path / "bank/zengin").is_dir()
     generate(tmp_path, scale=SCALE, seed=DEFAULT_SEED, show_progress=False)
     assert (tmp_path / "bank/transactions.csv").exists() and not (tmp_path / "bank/zengin").exists()
+
+
+# ----------------------------------------------------------------------------- several processes
+
+
+def test_workers_write_the_same_bytes_as_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datagen import masters, parallel
+
+    monkeypatch.setattr(masters, "WIDE_NAMES_FROM", 200)  # both ways of drawing names, at a small scale
+    merged: list[int] = []
+    merge = parallel.merge
+
+    def recording_merge(world: object, result: parallel.ChunkResult, loop: object) -> None:
+        merged.append(result.start)
+        merge(world, result, loop)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "merge", recording_merge)
+    generate(tmp_path / "1", scale=2, seed=DEFAULT_SEED, show_progress=False, workers=1)
+    files = digest(tmp_path / "1")
+    assert len(files) > 15
+    for workers in (2, 3):  # with three, each worker skips two chunks in three
+        merged.clear()
+        generate(tmp_path / str(workers), scale=2, seed=DEFAULT_SEED, show_progress=False, workers=workers)
+        assert merged == [start for start, _ in parallel.chunk_bounds(400, workers)]  # split, in order
+        assert len(merged) > workers and digest(tmp_path / str(workers)) == files
+
+
+def test_placeholders_are_renamed_to_the_runs_ids_past_a_width() -> None:
+    from datagen import parallel
+
+    invoices = parallel.PlaceholderSequence("invoice", "INV-", 6)
+    journals = parallel.PlaceholderSequence("journal", "JE-", 7)
+    first, second, journal = invoices.next(), invoices.next(), journals.next()
+    before = dict.fromkeys(parallel.SEQUENCES, 0) | {"invoice": 999_998, "journal": 41}
+    rename = parallel.renamer(before)
+    assert [rename(v) for v in (first, second, journal)] == ["INV-999999", "INV-1000000", "JE-0000042"]
+    assert rename("") == "" and rename("INV-000001") == "INV-000001"
+
+
+def test_company_names_past_the_wide_threshold_stay_unique_and_leave_earlier_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datagen import masters
+    from datagen.names import normalised_key
+
+    before = [masters.CustomerFactory(DEFAULT_SEED).make(i).name for i in range(60)]
+    monkeypatch.setattr(masters, "WIDE_NAMES_FROM", 40)  # 2 reserved names + customers 3–40: from customer 41
+    factory = masters.CustomerFactory(DEFAULT_SEED)
+    names = [factory.make(i).name for i in range(400)]
+    switched = next(i for i, (old, new) in enumerate(zip(before, names, strict=False)) if old != new)
+    assert switched == 41 and names[:switched] == before[:switched]
+    keys = [normalised_key(n.core) for n in names[3:]]  # after 山田商事 and the two 東和工業 (one name on purpose)
+    readings = [normalised_key(n.reading) for n in names[3:]]
+    assert len(set(keys)) == len(keys) and len(set(readings)) == len(readings)
