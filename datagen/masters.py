@@ -321,12 +321,8 @@ class CustomerFactory:
                 if attempt > 40:  # the space of plain names is filling up: add a region word
                     region = rng.choice(_REGIONS)
                     core, reading = region[0] + core, region[1] + reading
-            key, rkey = normalised_key(core), normalised_key(reading)
-            if key in self._names or rkey in self._readings:
-                continue
-            self._names.add(key)
-            self._readings.add(rkey)
-            return CompanyName(core, reading, desig, before, industry)
+            if self._claim(core, reading):
+                return CompanyName(core, reading, desig, before, industry)
         raise RuntimeError("could not draw a unique company name")
 
     def _wide_company_name(self, rng: random.Random) -> CompanyName:
@@ -342,13 +338,18 @@ class CustomerFactory:
             if rng.random() < 0.5:
                 region = rng.choice(_REGIONS)
                 core, reading = region[0] + core, region[1] + reading
-            key, rkey = normalised_key(core), normalised_key(reading)
-            if key in self._names or rkey in self._readings:
-                continue
-            self._names.add(key)
-            self._readings.add(rkey)
-            return CompanyName(core, reading, desig, before, business[2])
+            if self._claim(core, reading):
+                return CompanyName(core, reading, desig, before, business[2])
         raise RuntimeError("could not draw a unique company name")
+
+    def _claim(self, core: str, reading: str) -> bool:
+        """Take a name and its reading when neither is taken yet (normalised, as 名寄せ compares them)."""
+        key, rkey = normalised_key(core), normalised_key(reading)
+        if key in self._names or rkey in self._readings:
+            return False
+        self._names.add(key)
+        self._readings.add(rkey)
+        return True
 
     def _base(self, rng: random.Random, index: int, name: CompanyName, prefecture: str, segment: str) -> Customer:
         east = prefecture in EAST_PREFECTURES
