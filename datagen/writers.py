@@ -12,18 +12,12 @@ from typing import IO
 from .contract import BOM_TABLES, PARQUET_TABLES, written_columns
 
 
-class CsvTable:
-    """One landing CSV, written row by row as the simulation produces it."""
+class _CsvRows:
+    """Rows in the landing CSV dialect, counted, into an open text stream."""
 
-    def __init__(self, out_dir: Path, table: str) -> None:
+    def __init__(self, table: str, stream: IO[str]) -> None:
         self.table = table
-        self.columns = written_columns(table)
-        self.path = out_dir / f"{table}.csv"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        encoding = "utf-8-sig" if table in BOM_TABLES else "utf-8"
-        self._file: IO[str] = open(self.path, "w", encoding=encoding, newline="")
-        self._writer = csv.writer(self._file, lineterminator="\n")
-        self._writer.writerow(self.columns)
+        self._writer = csv.writer(stream, lineterminator="\n")
         self.rows = 0
 
     def write(self, row: list[str]) -> None:
@@ -33,6 +27,19 @@ class CsvTable:
     def write_rows(self, rows: list[list[str]]) -> None:
         self._writer.writerows(rows)
         self.rows += len(rows)
+
+
+class CsvTable(_CsvRows):
+    """One landing CSV, written row by row as the simulation produces it."""
+
+    def __init__(self, out_dir: Path, table: str) -> None:
+        self.columns = written_columns(table)
+        self.path = out_dir / f"{table}.csv"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        encoding = "utf-8-sig" if table in BOM_TABLES else "utf-8"
+        self._file: IO[str] = open(self.path, "w", encoding=encoding, newline="")
+        super().__init__(table, self._file)
+        self._writer.writerow(self.columns)
 
     def write_text(self, text: str, rows: int) -> None:
         """Append rows already formatted by a writer of the same dialect (MemoryTable)."""
@@ -43,22 +50,12 @@ class CsvTable:
         self._file.close()
 
 
-class MemoryTable:
+class MemoryTable(_CsvRows):
     """Rows formatted as the landing CSV would hold them, kept in memory (no header, no BOM)."""
 
     def __init__(self, table: str) -> None:
-        self.table = table
         self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, lineterminator="\n")
-        self.rows = 0
-
-    def write(self, row: list[str]) -> None:
-        self._writer.writerow(row)
-        self.rows += 1
-
-    def write_rows(self, rows: list[list[str]]) -> None:
-        self._writer.writerows(rows)
-        self.rows += len(rows)
+        super().__init__(table, self._buffer)
 
     def text(self) -> str:
         return self._buffer.getvalue()
