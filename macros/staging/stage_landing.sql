@@ -139,18 +139,6 @@
 {%- endmacro %}
 
 
-{#- A CTE that several later steps read, computed once. DuckDB otherwise inlines it into each reader
-    (re-parsing every landing row for each) and materialises the file read instead; Spark has no such
-    hint and plans it itself. -#}
-{% macro materialized_cte() -%}
-    {{ return(adapter.dispatch('materialized_cte', 'ar_warehouse')()) }}
-{%- endmacro %}
-
-{% macro default__materialized_cte() -%}{%- endmacro %}
-
-{% macro duckdb__materialized_cte() -%}materialized{%- endmacro %}
-
-
 {% macro stage_landing(source_relation, references=[], checks=[]) -%}
 {%- if not execute -%}
     select 1 as placeholder
@@ -160,6 +148,12 @@
 {%- set raw_names = [] -%}
 {%- for column_name in column_names -%}{%- do raw_names.append('raw__' ~ column_name) -%}{%- endfor -%}
 {%- set key_names = contract.unique_key -%}
+{%- set group_names = key_names or ['row_hash'] -%}
+{%- for column in contract.columns if column.name in key_names and not column.required -%}
+    {{ exceptions.raise_compiler_error(
+        "The key column " ~ column.name ~ " of " ~ source_relation.identifier ~ " must be required in the contract: "
+        ~ "a valid row without its key could not be judged for duplicates.") }}
+{%- endfor -%}
 {%- set field_rules = [] -%}
 {%- for column in contract.columns -%}{%- do field_rules.extend(field_checks(column)) -%}{%- endfor -%}
 {%- do field_rules.extend(checks) -%}
@@ -200,7 +194,7 @@ typed as (
     from parsed
 ),
 
-field_checked as {{ materialized_cte() }} (
+field_checked as (
     select
         typed.*,
         coalesce(_landing_rejection, {{ first_matching_rule(field_rules, 1) | indent(8) }}) as field_rejection_reason,
@@ -209,50 +203,34 @@ field_checked as {{ materialized_cte() }} (
     from typed
 ),
 
-{#- Duplicates are judged among rows whose fields are valid. Both kinds are rare, so each is found by
-    grouping narrow columns and only its groups are joined back: no window sorts the whole row. -#}
-repeated_rows as (
+{#- Duplicates are judged among rows whose fields are valid, in one grouping that reads each row once:
+    by the key (an exact copy of a row has its key too) or, for a table without one, by the whole
+    row. A group of one row text is copies of one row (the first kept, the later ones rejected); a
+    group of several is a conflict (all rejected). Only groups of two or more rows are joined back,
+    so neither a window nor a copy of the whole row is needed. -#}
+duplicate_groups as (
     select
-        row_hash,
-        min(_row_number) as first_row_number
+        {{ group_names | join(', ') }},
+        min(_row_number) as first_row_number,
+        min(row_hash) <> max(row_hash) as has_conflicting_key
     from field_checked
     where field_rejection_reason is null
-    group by row_hash
+    group by {{ group_names | join(', ') }}
     having count(*) > 1
 ),
-{%- if key_names %}
-
-conflicting_keys as (
-    select {{ key_names | join(', ') }}
-    from field_checked
-    where field_rejection_reason is null
-    group by {{ key_names | join(', ') }}
-    having min(row_hash) <> max(row_hash)
-),
-{%- endif %}
 
 keyed as (
     select
         field_checked.*,
-        coalesce(field_checked._row_number > repeated_rows.first_row_number, false) as is_later_copy,
-        {%- if key_names %}
-        conflicting_keys.{{ key_names[0] }} is not null as has_conflicting_key
-        {%- else %}
-        false as has_conflicting_key
-        {%- endif %}
+        coalesce(field_checked._row_number > duplicate_groups.first_row_number, false) as is_later_copy,
+        coalesce(duplicate_groups.has_conflicting_key, false) as has_conflicting_key
     from field_checked
-    left join repeated_rows
-        on
-            field_checked.row_hash = repeated_rows.row_hash
-            and field_checked.field_rejection_reason is null
-    {%- if key_names %}
-    left join conflicting_keys
+    left join duplicate_groups
         on
             field_checked.field_rejection_reason is null
-            {%- for key_name in key_names %}
-            and field_checked.{{ key_name }} = conflicting_keys.{{ key_name }}
+            {%- for group_name in group_names %}
+            and field_checked.{{ group_name }} = duplicate_groups.{{ group_name }}
             {%- endfor %}
-    {%- endif %}
 ),
 
 {%- for reference in references %}
