@@ -95,16 +95,15 @@ def renamer(before: dict[str, int]) -> Callable[[str], str]:
     """The run's id for a placeholder, given the last id of each sequence before the chunk; other
     text (a real id, an empty value) as it is."""
     ids = Ids()
-    formats = {}
-    for name in SEQUENCES:
-        sequence: IdSequence = getattr(ids, name)
-        formats[chr(ord("a") + SEQUENCES.index(name))] = (sequence.prefix, sequence.width, before[name])
+    sequences: dict[str, tuple[IdSequence, int]] = {
+        chr(ord("a") + SEQUENCES.index(name)): (getattr(ids, name), before[name]) for name in SEQUENCES
+    }
 
     def rename(value: str) -> str:
         if not value or value[0] != PLACEHOLDER_MARK:
             return value
-        prefix, width, offset = formats[value[1]]
-        return f"{prefix}{offset + int(value[2:]):0{width}d}"
+        sequence, offset = sequences[value[1]]
+        return sequence.text(offset + int(value[2:]))
 
     return rename
 

@@ -20,32 +20,55 @@ BANK_ACCOUNTS = ["ACC-MAIN", "ACC-SUB"]
 BANK_FORMATS = ("csv", "zengin")
 
 
-class IdSequence:
-    """Sequential ids such as INV-000001; the width only grows if a run outgrows it."""
+# The first number of each sequence's block of planted ids (datagen/planted.py): the block runs to the
+# next power of ten (INV-9000000 … INV-9999999), and a run that reaches it goes on after it.
+PLANTED_BLOCKS = {
+    "invoice": 9_000_000,
+    "bank": 99_000_000,
+    "application": 99_000_000,
+    "journal": 99_000_000,
+    "activity": 99_000_000,
+    "task": 9_000_000,
+    "case": 90_000,
+    "note": 9_000_000,
+}
 
-    def __init__(self, prefix: str, width: int) -> None:
+
+class IdSequence:
+    """Sequential ids such as INV-000001; the width only grows if a run outgrows it. The numbers of
+    the planted block (`planted_from`) are never drawn: the n-th id skips over them."""
+
+    def __init__(self, prefix: str, width: int, planted_from: int | None = None) -> None:
         self.prefix = prefix
         self.width = width
+        self.planted_from = planted_from
         self.last = 0
+
+    def text(self, count: int) -> str:
+        """The id of the count-th draw."""
+        number = count
+        if self.planted_from is not None and number >= self.planted_from:
+            number += 10 ** len(str(self.planted_from)) - self.planted_from
+        return f"{self.prefix}{number:0{self.width}d}"
 
     def next(self) -> str:
         self.last += 1
-        return f"{self.prefix}{self.last:0{self.width}d}"
+        return self.text(self.last)
 
 
 @dataclass
 class Ids:
-    invoice: IdSequence = field(default_factory=lambda: IdSequence("INV-", 6))
-    bank: IdSequence = field(default_factory=lambda: IdSequence("BT-", 7))
-    application: IdSequence = field(default_factory=lambda: IdSequence("APP-", 7))
-    journal: IdSequence = field(default_factory=lambda: IdSequence("JE-", 7))
-    activity: IdSequence = field(default_factory=lambda: IdSequence("ACT-", 7))
-    task: IdSequence = field(default_factory=lambda: IdSequence("TSK-", 6))
-    case: IdSequence = field(default_factory=lambda: IdSequence("LC-", 4))
+    invoice: IdSequence = field(default_factory=lambda: IdSequence("INV-", 6, PLANTED_BLOCKS["invoice"]))
+    bank: IdSequence = field(default_factory=lambda: IdSequence("BT-", 7, PLANTED_BLOCKS["bank"]))
+    application: IdSequence = field(default_factory=lambda: IdSequence("APP-", 7, PLANTED_BLOCKS["application"]))
+    journal: IdSequence = field(default_factory=lambda: IdSequence("JE-", 7, PLANTED_BLOCKS["journal"]))
+    activity: IdSequence = field(default_factory=lambda: IdSequence("ACT-", 7, PLANTED_BLOCKS["activity"]))
+    task: IdSequence = field(default_factory=lambda: IdSequence("TSK-", 6, PLANTED_BLOCKS["task"]))
+    case: IdSequence = field(default_factory=lambda: IdSequence("LC-", 4, PLANTED_BLOCKS["case"]))
     deal: IdSequence = field(default_factory=lambda: IdSequence("D-", 5))
     claim: IdSequence = field(default_factory=lambda: IdSequence("GC-", 4))
     forecast: IdSequence = field(default_factory=lambda: IdSequence("FC-", 5))
-    note: IdSequence = field(default_factory=lambda: IdSequence("NR-", 6))
+    note: IdSequence = field(default_factory=lambda: IdSequence("NR-", 6, PLANTED_BLOCKS["note"]))
 
 
 class World:

@@ -1052,6 +1052,24 @@ def test_placeholders_are_renamed_to_the_runs_ids_past_a_width() -> None:
     assert rename("") == "" and rename("INV-000001") == "INV-000001"
 
 
+def test_regular_ids_skip_the_planted_block_in_one_process_and_in_chunks() -> None:
+    from datagen import parallel
+    from datagen.world import PLANTED_BLOCKS, IdSequence
+
+    planted_ids = {key for table, key, _ in PLANTED_VIOLATIONS if table == "billing/invoices"}
+    assert PLANTED_BLOCKS["invoice"] == 9_000_000 and "INV-9000001" in planted_ids
+    invoices = IdSequence("INV-", 6, PLANTED_BLOCKS["invoice"])
+    invoices.last = 8_999_998
+    drawn = [invoices.next() for _ in range(3)]  # past ten million invoices (scale ≈ 1,250)
+    assert drawn == ["INV-8999999", "INV-10000000", "INV-10000001"] and not planted_ids & set(drawn)
+    chunk = parallel.PlaceholderSequence("invoice", "INV-", 6)
+    placeholders = [chunk.next() for _ in range(3)]
+    rename = parallel.renamer(dict.fromkeys(parallel.SEQUENCES, 0) | {"invoice": 8_999_998})
+    assert [rename(p) for p in placeholders] == drawn
+    cases = IdSequence("LC-", 4, PLANTED_BLOCKS["case"])
+    assert [cases.text(89_999), cases.text(90_000)] == ["LC-89999", "LC-100000"]
+
+
 def test_company_names_past_the_wide_threshold_stay_unique_and_leave_earlier_ones(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
