@@ -1,9 +1,9 @@
 """Rows that break the contract on purpose, so the warehouse's quarantine is exercised.
 
 The same handful is planted at every scale and seed, after the valid data. Planted rows use
-ids from a reserved block (a leading 9 one digit wider than the regular ids, world.PLANTED_BLOCKS),
-which the regular sequences skip, so they never collide with generated ones; the exact duplicates copy rows that always exist (the first
-invoice, of 山田商事, and the fourth billing customer).
+ids from a reserved block (a leading 9 one digit wider than the regular ids, world.PLANTED_BLOCKS)
+that the regular sequences skip, so they never collide with generated ones; the exact duplicates
+copy rows that always exist (the first invoice, of 山田商事, and the fourth billing customer).
 """
 
 from __future__ import annotations
