@@ -26,6 +26,19 @@ from .names import (
     remitter_style,
 )
 
+# B99998 and B99999 belong to planted rows (datagen/planted.py: a customer without a name, an invoice
+# of a customer that does not exist); past 99,997 customers the regular ids go on after them.
+PLANTED_BILLING_NUMBERS = (99_998, 99_999)
+
+
+def billing_id(index: int) -> str:
+    """The billing customer id of the index-th customer (0-based): B00001 …, skipping the planted ones."""
+    number = index + 1
+    if number >= PLANTED_BILLING_NUMBERS[0]:
+        number += len(PLANTED_BILLING_NUMBERS)
+    return f"B{number:05d}"
+
+
 # --------------------------------------------------------------------------- assignees
 
 
@@ -382,7 +395,7 @@ class CustomerFactory:
         densai = segment == "enterprise" and rng.random() < 0.3
         return Customer(
             index=index,
-            billing_id=f"B{index + 1:05d}",
+            billing_id=billing_id(index),
             accounting_code=f"A{10001 + index}",
             crm_id=f"CRM-{index + 1:04d}",
             name=name,

@@ -1052,7 +1052,7 @@ def test_placeholders_are_renamed_to_the_runs_ids_past_a_width() -> None:
     assert rename("") == "" and rename("INV-000001") == "INV-000001"
 
 
-def test_regular_ids_skip_the_planted_block_in_one_process_and_in_chunks() -> None:
+def test_regular_ids_skip_the_planted_ones_in_one_process_and_in_chunks() -> None:
     from datagen import parallel
     from datagen.world import PLANTED_BLOCKS, IdSequence
 
@@ -1066,6 +1066,9 @@ def test_regular_ids_skip_the_planted_block_in_one_process_and_in_chunks() -> No
     placeholders = [chunk.next() for _ in range(3)]
     rename = parallel.renamer(dict.fromkeys(parallel.SEQUENCES, 0) | {"invoice": 8_999_998})
     assert [rename(p) for p in placeholders] == drawn
+    from datagen.masters import billing_id
+
+    assert [billing_id(i) for i in (0, 99_996, 99_997, 99_998)] == ["B00001", "B99997", "B100000", "B100001"]
     cases = IdSequence("LC-", 4, PLANTED_BLOCKS["case"])
     assert [cases.text(89_999), cases.text(90_000)] == ["LC-89999", "LC-100000"]
 
