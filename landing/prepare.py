@@ -18,7 +18,8 @@ Every prepared row names its original file and line (`_source_file`, `_source_li
 quarantine points at the file as it landed; staging quarantines the marked rows like any other
 (macros/staging/stage_landing.sql), and read = staged + rejected still holds. A Parquet file's
 columns are written as text, as dbt reads them. A table whose inputs (and mapping) are unchanged since
-the last preparation is not read again; one that did not land (or no longer lands) is written as its header alone.
+the last preparation is not read again; one whose only change is new files after the last one (the next
+daily file) gets their rows appended; one that did not land (or no longer lands) is written as its header alone.
 """
 
 from __future__ import annotations
@@ -105,6 +106,8 @@ class TableReport:
     reused: bool = False
     files_read: int = 0  # of inputs: every one when the table is prepared, none when it is reused
     inputs: list[InputReport] = field(default_factory=list)
+    rows_kept: int = 0  # rows of the earlier preparation kept when only new files were appended
+    output_bytes: int | None = None  # the prepared file's size when written, for the next append
 
 
 @dataclass
@@ -126,6 +129,11 @@ class PreparationReport:
                 continue
             extra = f", {malformed} malformed line(s)" if malformed else ""
             read = f"{table.rows_written:,} rows from {table.files_read} file(s) read"
+            if table.rows_kept:
+                read = (
+                    f"{table.rows_written - table.rows_kept:,} rows from {table.files_read} new file(s) appended"
+                    f" to {table.rows_kept:,} kept"
+                )
             lines.append(f"{table.table:<28} {read} [{encodings}]{extra}")
         return lines
 
@@ -223,10 +231,21 @@ class PreparedTableWriter:
         self.columns = tuple(columns)
         self.rows = 0
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._partial = path.with_name(f".{path.name}.partial")
+        self._partial: Path | None = path.with_name(f".{path.name}.partial")
         self._file = self._partial.open("w", encoding="utf-8", newline="")
         self._writer = csv.writer(self._file, lineterminator="\n")
         self._writer.writerow([*self.columns, *PROVENANCE_COLUMNS])
+
+    @classmethod
+    def appending(cls, path: Path, columns: Sequence[str], rows: int) -> PreparedTableWriter:
+        """More rows at the end of a prepared file of `rows` rows, numbered on from them. An append that
+        was interrupted leaves the file longer than the manifest records, so the next preparation
+        writes the table whole (Preparation._kept_inputs) and never repeats a row."""
+        writer = cls.__new__(cls)
+        writer.path, writer.columns, writer.rows, writer._partial = path, tuple(columns), rows, None
+        writer._file = path.open("a", encoding="utf-8", newline="")
+        writer._writer = csv.writer(writer._file, lineterminator="\n")
+        return writer
 
     def write(
         self,
@@ -250,11 +269,13 @@ class PreparedTableWriter:
 
     def commit(self) -> None:
         self._file.close()
-        os.replace(self._partial, self.path)
+        if self._partial is not None:
+            os.replace(self._partial, self.path)
 
     def abandon(self) -> None:
         self._file.close()
-        self._partial.unlink(missing_ok=True)
+        if self._partial is not None:
+            self._partial.unlink(missing_ok=True)
 
 
 def copy_csv_records(
@@ -357,14 +378,15 @@ class Preparation:
         self.forced_encoding = forced_encoding
         self.tables = contract_tables(repo_root)
         self.mappings = load_mappings(landing_dir)
-        self.previous = self._previous_fingerprints()
+        self.previous = self._previous_tables()
 
-    def _previous_fingerprints(self) -> dict[str, object]:
+    def _previous_tables(self) -> dict[str, dict]:
+        """The last preparation's manifest entry of each table."""
         path = self.prepared_dir / MANIFEST_NAME
         if not path.is_file():
             return {}
         recorded = json.loads(path.read_text(encoding="utf-8"))
-        return {table["table"]: table.get("fingerprint") for table in recorded.get("tables", [])}
+        return {table["table"]: table for table in recorded.get("tables", [])}
 
     def run(self, only: Iterable[str] | None = None, workers: int = 1) -> PreparationReport:
         """Prepare every table (or the `only` ones), `workers` tables at a time; raise one
@@ -437,18 +459,29 @@ class Preparation:
     ) -> TableReport:
         output = self.prepared_dir / table.system / f"{table.table}.csv"
         fingerprint = self._fingerprint(table, sources + zengin, mapping)
-        if output.is_file() and self.previous.get(table.name) == fingerprint:
-            inputs = [describe_input(path, path.suffix.lstrip(".")) for path in sources]
-            inputs += [describe_input(path, "zengin") for path in zengin]
-            return TableReport(table=table.name, output=str(output), reused=True, inputs=inputs)
-        output.with_suffix(".parquet").unlink(missing_ok=True)  # left by an older preparation
-        writer = PreparedTableWriter(output, table.columns)
+        previous = self.previous.get(table.name) or {}
+        if output.is_file() and previous.get("fingerprint") == fingerprint:
+            return TableReport(
+                table=table.name,
+                output=str(output),
+                reused=True,
+                inputs=[InputReport(**item) for item in previous.get("inputs", [])],
+                rows_written=previous.get("rows_written", 0),
+                output_bytes=previous.get("output_bytes"),
+            )
+        kept = [] if zengin else self._kept_inputs(output, previous, fingerprint)
+        new_sources = sources[len(kept) :]
+        if kept:
+            writer = PreparedTableWriter.appending(output, table.columns, previous["rows_written"])
+        else:
+            output.with_suffix(".parquet").unlink(missing_ok=True)  # left by an older preparation
+            writer = PreparedTableWriter(output, table.columns)
         try:
             inputs = [
                 copy_parquet_records(writer, path, table)
                 if path.suffix == ".parquet"
                 else copy_csv_records(writer, path, table, mapping, self.forced_encoding)
-                for path in sources
+                for path in new_sources
             ]
             if zengin:
                 inputs.extend(copy_zengin_records(writer, zengin, table))
@@ -457,8 +490,28 @@ class Preparation:
             raise
         writer.commit()
         return TableReport(
-            table=table.name, output=str(output), rows_written=writer.rows, files_read=len(inputs), inputs=inputs
+            table=table.name,
+            output=str(output),
+            rows_written=writer.rows,
+            files_read=len(inputs),
+            inputs=kept + inputs,
+            rows_kept=previous["rows_written"] if kept else 0,
+            output_bytes=output.stat().st_size,
         )
+
+    def _kept_inputs(self, output: Path, previous: dict, fingerprint: list) -> list[InputReport]:
+        """The inputs of the last preparation when this one only adds files after them (a new daily
+        file): the same code, contract, mapping and encoding, the earlier files unchanged and the
+        prepared file as it was written. Otherwise none, and the table is prepared whole."""
+        before = previous.get("fingerprint")
+        if not (before and output.is_file() and previous.get("output_bytes") == output.stat().st_size):
+            return []
+        inputs_before, inputs_now = before[2], fingerprint[2]  # _fingerprint: [version, columns, inputs, …]
+        if before[:2] + before[3:] != fingerprint[:2] + fingerprint[3:] or len(inputs_now) <= len(inputs_before):
+            return []
+        if inputs_now[: len(inputs_before)] != inputs_before:
+            return []
+        return [InputReport(**item) for item in previous.get("inputs", [])]
 
     def _fingerprint(self, table: ContractTable, paths: Sequence[Path], mapping: TableMapping | None) -> list:
         """What a prepared table was made from: its inputs' paths, sizes and modification times,

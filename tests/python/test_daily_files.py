@@ -255,7 +255,7 @@ def test_the_preparation_reads_every_daily_file_and_says_how_many(tmp_path: Path
     assert rows[8]["_landing_rejection"] == "malformed_line"
     summary = {line.split()[0]: line for line in prepare(landing, prepared).summary_lines()}
     assert "unchanged, 3 file(s) not read again" in summary["billing/invoices"]
-    # A new day is a new input: the table is prepared again, from four files.
+    # A new day is a new input after the others: its rows are appended, numbered on from the kept ones.
     write_csv(
         landing / "billing" / "invoices_2026-12-03.csv",
         INVOICE_COLUMNS,
@@ -263,10 +263,52 @@ def test_the_preparation_reads_every_daily_file_and_says_how_many(tmp_path: Path
     )
     again = prepare(landing, prepared)
     table = {table.table: table for table in again.tables}["billing/invoices"]
-    assert (table.reused, table.files_read, table.rows_written) == (False, 4, 10)
-    assert (
-        "10 rows from 4 file(s) read" in {line.split()[0]: line for line in again.summary_lines()}["billing/invoices"]
+    assert (table.reused, table.files_read, table.rows_written, table.rows_kept) == (False, 1, 10, 9)
+    assert len(table.inputs) == 4
+    summary = {line.split()[0]: line for line in again.summary_lines()}["billing/invoices"]
+    assert "1 rows from 1 new file(s) appended to 9 kept" in summary
+    appended = list(prepared_rows(prepared / "billing" / "invoices.csv"))
+    assert appended[:9] == rows
+    assert (Path(appended[9]["_source_file"]).name, appended[9]["_source_row"]) == ("invoices_2026-12-03.csv", "10")
+
+
+def test_an_appended_preparation_equals_one_made_whole_and_a_change_before_the_end_rewrites_it(
+    tmp_path: Path,
+) -> None:
+    landing, prepared, whole = tmp_path / "landing", tmp_path / "prepared", tmp_path / "whole"
+    write_daily_landing(landing)
+    prepare(landing, prepared)
+    day_3 = landing / "billing" / "invoices_2026-12-03.csv"
+    write_csv(day_3, INVOICE_COLUMNS, rows_of(INVOICE_COLUMNS, [invoice("I8", "8800")]))
+    appended = {table.table: table for table in prepare(landing, prepared).tables}["billing/invoices"]
+    prepare(landing, whole)
+    invoices = Path("billing") / "invoices.csv"
+    assert appended.rows_kept == 9 and (prepared / invoices).read_bytes() == (whole / invoices).read_bytes()
+
+    def prepared_again() -> tuple[int, int, list[str]]:
+        table = {table.table: table for table in prepare(landing, prepared).tables}["billing/invoices"]
+        return table.rows_kept, table.files_read, [row["invoice_id"] for row in prepared_rows(prepared / invoices)]
+
+    # Each of these writes the table whole again: a late file that sorts before the last one, …
+    write_csv(
+        landing / "billing" / "invoices_2026-11-30.csv", INVOICE_COLUMNS, rows_of(INVOICE_COLUMNS, [invoice("I0", "1")])
     )
+    assert prepared_again() == (0, 5, ["I1", "I2", "I0", "I3", "I4", "I5", "I3", "I2", "I6", "", "I8"])
+    # … a changed earlier file, …
+    write_csv(landing / "billing" / "invoices.csv", INVOICE_COLUMNS, rows_of(INVOICE_COLUMNS, BASE[:1]))
+    assert prepared_again() == (0, 5, ["I1", "I0", "I3", "I4", "I5", "I3", "I2", "I6", "", "I8"])
+    # … and a prepared file that is not as the manifest recorded it (an append cut off midway).
+    write_csv(
+        landing / "billing" / "invoices_2026-12-04.csv", INVOICE_COLUMNS, rows_of(INVOICE_COLUMNS, [invoice("I9", "9")])
+    )
+    with (prepared / invoices).open("a", encoding="utf-8") as file:
+        file.write("I10,C1,2026-12-04\n")
+    assert prepared_again() == (0, 6, ["I1", "I0", "I3", "I4", "I5", "I3", "I2", "I6", "", "I8", "I9"])
+    # The next day is appended again.
+    write_csv(
+        landing / "billing" / "invoices_2026-12-05.csv", INVOICE_COLUMNS, rows_of(INVOICE_COLUMNS, [invoice("J1", "9")])
+    )
+    assert prepared_again()[:2] == (11, 1)
 
 
 def test_a_mapping_s_file_pattern_wins_over_daily_files(tmp_path: Path) -> None:
