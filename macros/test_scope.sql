@@ -1,4 +1,6 @@
-{#- AR_TEST_SCOPE: how much of the largest tables the row-level data tests read.
+{#- The test scope: how much of the largest tables the row-level data tests read. It is the var
+    `test_scope` (Dagster's schedule passes it: orchestration/defs/dbt/schedules.py), else the
+    environment's AR_TEST_SCOPE, else full.
 
     full    (default; the weekly run) every row.
     recent  (the daily run) the row-level tests (unique, not_null, accepted_values, relationships,
@@ -12,9 +14,9 @@
     the table a generic test reads; this project's version adds the scope to the test's own `where`. -#}
 
 {% macro test_scope() -%}
-    {%- set scope = env_var('AR_TEST_SCOPE', 'full') | trim | lower -%}
+    {%- set scope = (var('test_scope', none) or env_var('AR_TEST_SCOPE', 'full')) | trim | lower -%}
     {%- if scope not in ('full', 'recent') -%}
-        {{ exceptions.raise_compiler_error("AR_TEST_SCOPE must be full or recent, got '" ~ scope ~ "'") }}
+        {{ exceptions.raise_compiler_error("The test scope (var test_scope or AR_TEST_SCOPE) must be full or recent, got '" ~ scope ~ "'") }}
     {%- endif -%}
     {{ return(scope) }}
 {%- endmacro %}

@@ -10,6 +10,7 @@ DuckDB file) serves every test that needs a warehouse.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -21,6 +22,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
@@ -196,6 +198,12 @@ def test_definitions_hold_dbt_assets_checks_schedule_and_sensors(definitions: dg
 
     schedule = repository.get_schedule_def("daily_build_schedule")
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", "Asia/Tokyo")
+    scopes = {}
+    for day in range(22, 29):  # Sunday 22 November 2026 … Saturday 28th, 06:00 in Tokyo
+        at = datetime.datetime(2026, 11, day, 6, tzinfo=ZoneInfo("Asia/Tokyo"))
+        request = schedule.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=at)).run_requests[0]
+        scopes[at.strftime("%a")] = request.tags["ar/test_scope"]
+    assert scopes == {"Sun": "full"} | dict.fromkeys(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat"], "recent")
     for sensor in ("landing_files_sensor", "alert_retry_sensor", "failed_run_alerts"):
         assert repository.has_sensor_def(sensor), sensor
     assert definitions.resolve_job_def("daily_build").tags["ar/duckdb_writer"]
@@ -443,6 +451,17 @@ def test_a_failed_blocking_mart_check_keeps_the_last_serving_copy(
 # ---------------------------------------------------------------------------------------------
 # How the code is put together
 # ---------------------------------------------------------------------------------------------
+
+
+def test_the_run_tag_decides_the_test_scope_and_the_weekday_is_a_setting() -> None:
+    from orchestration.defs.dbt.schedules import full_test_weekday, run_test_scope
+
+    assert run_test_scope({}) == "full" and run_test_scope({"ar/test_scope": "recent"}) == "recent"
+    with pytest.raises(ValueError, match="must be one of full, recent, got 'weekly'"):
+        run_test_scope({"ar/test_scope": "weekly"})
+    assert (full_test_weekday("Sunday"), full_test_weekday("mon"), full_test_weekday("")) == (6, 0, 6)
+    with pytest.raises(ValueError, match="must name a weekday"):
+        full_test_weekday("someday")
 
 
 def test_settings_are_resources_fed_by_environment_variables(

@@ -13,6 +13,7 @@ from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 
 from landing.csv_text import LandingFileError
 from landing.prepare import LandingPreparationError, prepare
+from orchestration.defs.dbt.schedules import run_test_scope
 from orchestration.defs.dbt.translator import ArDbtTranslator, landing_asset_key, landing_group, owner_of_group
 from orchestration.lib.landing import LandingFile, count_rows, file_version, landing_files
 from orchestration.lib.warehouse import CheckOutcome, record_check_outcomes
@@ -100,7 +101,9 @@ def build_dbt_assets(location: CodeLocation) -> dg.AssetsDefinition:
     )
     def ar_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: Settings) -> Iterator[Any]:
         """`dbt build` of the selected models, seeds and tests, into AR_DUCKDB_PATH."""
-        dbt_vars = json.dumps({"landing_dir": str(settings.prepared_landing_dir)})
+        dbt_vars = json.dumps(
+            {"landing_dir": str(settings.prepared_landing_dir), "test_scope": run_test_scope(context.run.tags)}
+        )
         invocation = dbt.cli(
             ["build", "--vars", dbt_vars],
             context=context,
