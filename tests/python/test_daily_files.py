@@ -265,8 +265,8 @@ def test_the_preparation_reads_every_daily_file_and_says_how_many(tmp_path: Path
     table = {table.table: table for table in again.tables}["billing/invoices"]
     assert (table.reused, table.files_read, table.rows_written, table.rows_kept) == (False, 1, 10, 9)
     assert len(table.inputs) == 4
-    summary = {line.split()[0]: line for line in again.summary_lines()}["billing/invoices"]
-    assert "1 rows from 1 new file(s) appended to 9 kept" in summary
+    appended_line = {line.split()[0]: line for line in again.summary_lines()}["billing/invoices"]
+    assert "1 rows from 1 new file(s) appended to 9 kept" in appended_line
     appended = list(prepared_rows(prepared / "billing" / "invoices.csv"))
     assert appended[:9] == rows
     assert (Path(appended[9]["_source_file"]).name, appended[9]["_source_row"]) == ("invoices_2026-12-03.csv", "10")

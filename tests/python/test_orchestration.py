@@ -201,8 +201,9 @@ def test_definitions_hold_dbt_assets_checks_schedule_and_sensors(definitions: dg
     scopes = {}
     for day in range(22, 29):  # Sunday 22 November 2026 … Saturday 28th, 06:00 in Tokyo
         at = datetime.datetime(2026, 11, day, 6, tzinfo=ZoneInfo("Asia/Tokyo"))
-        request = schedule.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=at)).run_requests[0]
-        scopes[at.strftime("%a")] = request.tags["ar/test_scope"]
+        requests = schedule.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=at)).run_requests
+        assert requests and len(requests) == 1
+        scopes[at.strftime("%a")] = requests[0].tags["ar/test_scope"]
     assert scopes == {"Sun": "full"} | dict.fromkeys(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat"], "recent")
     for sensor in ("landing_files_sensor", "alert_retry_sensor", "failed_run_alerts"):
         assert repository.has_sensor_def(sensor), sensor
