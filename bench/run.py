@@ -394,11 +394,11 @@ def raw_pass(landing: Path, threads: int) -> dict[str, object]:
 @dataclass
 class ScaleResult:
     scale: float
-    rows: dict[str, int]
+    rows: dict[str, int | None]
     delivery_day: str
     moved: dict[str, int]
-    invoices_staged_before: int
-    invoices_staged_after: int
+    invoices_staged_before: int | None
+    invoices_staged_after: int | None
     as_of_before: str
     as_of_after: str
     generate: Measured
@@ -435,8 +435,21 @@ def duckdb_mib(path: Path) -> float:
 
 
 def query_one(database: Path, sql: str) -> Any:
+    """The first value of a query's first row; None when a table it reads was not built."""
     with duckdb.connect(str(database), read_only=True) as connection:
-        return connection.execute(sql).fetchall()[0][0]
+        try:
+            return connection.execute(sql).fetchall()[0][0]
+        except duckdb.CatalogException:
+            return None
+
+
+def count_rows(database: Path, table: str) -> int | None:
+    count = query_one(database, f"select count(*) from {table}")
+    return None if count is None else int(count)
+
+
+def thousands(count: int | None) -> str:
+    return "–" if count is None else f"{count:,}"
 
 
 def slowest(run_results: Path, prefixes: tuple[str, ...], count: int = 10) -> list[tuple[str, float]]:
@@ -456,31 +469,51 @@ def slowest(run_results: Path, prefixes: tuple[str, ...], count: int = 10) -> li
 
 @dataclass
 class DbtOutcome:
-    """What a build ended with: dbt's closing summary and the tests that failed or erred."""
+    """What a build ended with: dbt's closing summary, the tests that failed or erred, and the models,
+    seeds or snapshots that erred (with dbt's first line of why) or were skipped."""
 
     summary: str
     failed_tests: list[str]
+    erred_nodes: list[str]
+    skipped_nodes: int
+
+    @property
+    def complete(self) -> bool:
+        return not self.erred_nodes and not self.skipped_nodes
+
+    def incompleteness(self) -> str:
+        """What the build's time leaves out, for a table cell: empty when every node built."""
+        if self.complete:
+            return ""
+        return f" ({len(self.erred_nodes)} erred, {self.skipped_nodes} skipped)"
 
 
 def dbt_outcome(measured: Measured, run_results: Path, label: str) -> DbtOutcome:
-    """A failing data test does not spoil the timing (every node still ran), but a model, seed or snapshot
-    that erred or was skipped does: then the build is not the whole build, and the bench stops."""
+    """A failing data test does not spoil the timing (every node still ran). A model, seed or snapshot that
+    erred or was skipped does: the build is not the whole build. The bench records that, with the error,
+    and goes on, so the figures of a scale that does not fit the machine are still measured and marked."""
     results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
-    broken = [
-        result["unique_id"]
-        for result in results
-        if not result["unique_id"].startswith(("test.", "unit_test.")) and result["status"] in ("error", "skipped")
+    nodes = [result for result in results if not result["unique_id"].startswith(("test.", "unit_test."))]
+    erred = [
+        f"{result['unique_id'].split('.')[-1]}: {(result.get('message') or '').strip().splitlines()[0][:160]}"
+        for result in nodes
+        if result["status"] == "error"
     ]
-    if broken:
-        raise SystemExit(f"{label}: {len(broken)} node(s) did not build: {', '.join(broken[:10])}")
-    failed = [result["unique_id"].split(".", 2)[-1] for result in results if result["status"] in ("fail", "error")]
+    skipped = sum(1 for result in nodes if result["status"] == "skipped")
+    if erred or skipped:
+        log(f"{label}: {len(erred)} node(s) erred and {skipped} were skipped; the bench goes on: " + "; ".join(erred))
+    failed = [
+        result["unique_id"].split(".", 2)[-1]
+        for result in results
+        if result["unique_id"].startswith(("test.", "unit_test.")) and result["status"] in ("fail", "error")
+    ]
     summary = next(
         (ANSI.sub("", line).split("Done. ", 1)[1].strip() for line in measured.output_tail if "Done. PASS=" in line),
         "",
     )
     if failed:
         log(f"{label}: {len(failed)} test(s) failed, the timing stands: {', '.join(failed)}")
-    return DbtOutcome(summary, failed)
+    return DbtOutcome(summary, failed, erred, skipped)
 
 
 def run_scale(scale: float, work_root: Path, verbose: bool, threads: int) -> ScaleResult:
@@ -534,7 +567,7 @@ def run_scale(scale: float, work_root: Path, verbose: bool, threads: int) -> Sca
     )
     shutil.copy(target / "run_results.json", work / "run_results_full.json")
     full_outcome = dbt_outcome(full, work / "run_results_full.json", f"{label} full build")
-    staged_before = int(query_one(database, f"select count(*) from {ROW_COUNTS['invoices']}"))
+    staged_before = count_rows(database, ROW_COUNTS["invoices"])
     as_of_before = str(query_one(database, "select as_of_date from intermediate.int_reporting_dates"))
     size_full = duckdb_mib(database)
 
@@ -553,9 +586,9 @@ def run_scale(scale: float, work_root: Path, verbose: bool, threads: int) -> Sca
         (0, 1),
     )
     daily_outcome = dbt_outcome(daily, target / "run_results.json", f"{label} daily delivery rebuild")
-    staged_after = int(query_one(database, f"select count(*) from {ROW_COUNTS['invoices']}"))
+    staged_after = count_rows(database, ROW_COUNTS["invoices"])
     as_of_after = str(query_one(database, "select as_of_date from intermediate.int_reporting_dates"))
-    rows = {name: int(query_one(database, f"select count(*) from {table}")) for name, table in ROW_COUNTS.items()}
+    rows = {name: count_rows(database, table) for name, table in ROW_COUNTS.items()}
     warehouse_ending_ar = float(
         query_one(
             database,
@@ -622,7 +655,11 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list
 def rows_table(results: Sequence[ScaleResult]) -> list[str]:
     header = ["scale", *ROW_COUNTS, "generate"]
     rows = [
-        [f"{result.scale:g}", *(f"{result.rows[name]:,}" for name in ROW_COUNTS), f"{result.generate.seconds:.1f} s"]
+        [
+            f"{result.scale:g}",
+            *(thousands(result.rows[name]) for name in ROW_COUNTS),
+            f"{result.generate.seconds:.1f} s",
+        ]
         for result in results
     ]
     return markdown_table(header, rows)
@@ -646,9 +683,9 @@ def times_table(results: Sequence[ScaleResult]) -> list[str]:
         [
             f"{result.scale:g}",
             f"{result.prepare.seconds:.1f} s",
-            f"{result.full_build.seconds:.1f} s",
+            f"{result.full_build.seconds:.1f} s{result.full_outcome.incompleteness()}",
             f"{result.full_seconds:.1f} s",
-            f"{result.daily_seconds:.1f} s",
+            f"{result.daily_seconds:.1f} s{result.daily_outcome.incompleteness()}",
             f"{result.daily_seconds / result.full_seconds:.0%}",
             f"{result.raw_seconds:.2f} s",
             f"{result.full_seconds / result.raw_seconds:,.0f}×",
@@ -669,8 +706,8 @@ def ratios_table(results: Sequence[ScaleResult]) -> list[str]:
     if len(results) > 2:
         pairs.append((results[0], results[-1]))
 
-    def ratio(larger: float, smaller: float) -> str:
-        return f"{larger / smaller:,.1f}×" if smaller else "–"
+    def ratio(larger: float | None, smaller: float | None) -> str:
+        return f"{larger / smaller:,.1f}×" if larger is not None and smaller else "–"
 
     rows = [
         [
@@ -694,8 +731,8 @@ def scale_details(result: ScaleResult) -> list[str]:
         f"### Scale {result.scale:g}",
         "",
         f"- Daily delivery of {result.delivery_day} (rows moved into `<table>_<date>.csv`): {moved}. "
-        f"Invoices staged after the full build {result.invoices_staged_before:,}, after the daily rebuild "
-        f"{result.invoices_staged_after:,}; as-of date {result.as_of_before} → {result.as_of_after}.",
+        f"Invoices staged after the full build {thousands(result.invoices_staged_before)}, after the daily rebuild "
+        f"{thousands(result.invoices_staged_after)}; as-of date {result.as_of_before} → {result.as_of_after}.",
         f"- Full build: prepare {result.prepare.seconds:.1f} s + dbt build {result.full_build.seconds:.1f} s; "
         f"daily rebuild: prepare {result.daily_prepare.seconds:.1f} s + dbt build {result.daily_build.seconds:.1f} s. "
         f"Peak RSS: full build {result.full_build.peak_rss_mib:,.0f} MiB, daily rebuild "
@@ -705,6 +742,12 @@ def scale_details(result: ScaleResult) -> list[str]:
             f" Failed in the {name}: {', '.join(outcome.failed_tests)}."
             for name, outcome in (("full build", result.full_outcome), ("daily rebuild", result.daily_outcome))
             if outcome.failed_tests
+        )
+        + "".join(
+            f" Not built in the {name}: {len(outcome.erred_nodes)} erred ({'; '.join(outcome.erred_nodes)}) and "
+            f"{outcome.skipped_nodes} skipped, so its time is not a whole build's."
+            for name, outcome in (("full build", result.full_outcome), ("daily rebuild", result.daily_outcome))
+            if not outcome.complete
         ),
         f"- Raw pass: {result.raw_seconds:.2f} s for the query ({result.raw.seconds:.1f} s with the child's start-up), "
         f"{result.raw_rows:,} customer × month rows; ending AR of the last month {result.raw_ending_ar:,.0f} "

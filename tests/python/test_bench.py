@@ -5,6 +5,7 @@ roll-forward parts from the landing files."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -127,9 +128,9 @@ def test_the_raw_pass_rolls_a_customers_month_forward(bench, tmp_path):
     assert result["ending_ar"] == 240.0
 
 
-def scale_result(bench, scale: float, invoices: int, dbt_seconds: float):
+def scale_result(bench, scale: float, invoices: int, dbt_seconds: float, full_outcome=None):
     measured = bench.Measured
-    outcome = bench.DbtOutcome("PASS=1 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=1", [])
+    outcome = bench.DbtOutcome("PASS=1 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=1", [], [], 0)
     return bench.ScaleResult(
         scale=scale,
         rows={name: invoices for name in bench.ROW_COUNTS},
@@ -155,7 +156,7 @@ def scale_result(bench, scale: float, invoices: int, dbt_seconds: float):
         slowest_models=[("base_billing__invoices", 2.0)],
         slowest_tests=[("unique_invoice_id", 1.0)],
         load_average=(1.0, 1.0, 1.0),
-        full_outcome=outcome,
+        full_outcome=full_outcome or outcome,
         daily_outcome=outcome,
     )
 
@@ -179,3 +180,35 @@ def test_the_tables_give_shares_and_ratios_and_the_readme_block_is_replaced(benc
     assert text.startswith("before\n<!-- bench:results -->\nLatest run: today.\n")
     assert text.endswith("<!-- /bench:results -->\nafter\n")
     assert "| 10 | 10,000 |" in text
+
+
+def test_a_build_that_left_models_unbuilt_is_measured_and_marked(bench, tmp_path):
+    """A scale that does not fit the machine still gets its figures, each marked as not a whole build."""
+    run_results = tmp_path / "run_results.json"
+    run_results.write_text(
+        json.dumps(
+            {
+                "results": [
+                    {"unique_id": "model.ar.stg_a", "status": "success", "message": "OK"},
+                    {"unique_id": "model.ar.int_b", "status": "error", "message": "Out of Memory Error: x\nmore"},
+                    {"unique_id": "model.ar.fct_c", "status": "skipped", "message": None},
+                    {"unique_id": "test.ar.unique_b", "status": "skipped", "message": None},
+                    {"unique_id": "test.ar.not_null_a", "status": "fail", "message": "Got 2 results"},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    measured = bench.Measured(120.0, 900, ["Done. PASS=1 WARN=0 ERROR=2 SKIP=2 NO-OP=0 TOTAL=5"])
+    outcome = bench.dbt_outcome(measured, run_results, "scale 1400: full build")
+    assert outcome.erred_nodes == ["int_b: Out of Memory Error: x"]
+    assert outcome.skipped_nodes == 1
+    assert outcome.failed_tests == ["not_null_a"]
+    assert not outcome.complete
+
+    result = scale_result(bench, 1400, 10_000, 118.0, outcome)
+    result.rows["ledger events"] = None  # the mart was not built
+    assert "| 118.0 s (1 erred, 1 skipped) |" in bench.times_table([result])[2]
+    assert "| – |" in bench.rows_table([result])[2]
+    details = "\n".join(bench.scale_details(result))
+    assert "Not built in the full build: 1 erred (int_b: Out of Memory Error: x) and 1 skipped" in details
